@@ -1,0 +1,10 @@
+//! Pure types and rules of the wujin campaign platform.
+//!
+//! Nothing in this crate performs IO, spawns tasks or touches a database; every rule here is
+//! testable with plain values.
+
+pub mod access;
+pub mod audit;
+pub mod calendar;
+pub mod org;
+pub mod password;

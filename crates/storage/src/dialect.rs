@@ -1,0 +1,29 @@
+//! Where SQLite and PostgreSQL differ, and nowhere else.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
+
+/// Serialises appends to the audit chain across every instance. On PostgreSQL this takes a
+/// transaction-scoped advisory lock; on SQLite the write transaction already holds the
+/// database's single write lock.
+pub async fn lock_audit_chain(tx: &DatabaseTransaction) -> Result<(), DbErr> {
+    if tx.get_database_backend() == DbBackend::Postgres {
+        tx.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(7710001)",
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Case-insensitive "contains" on a text column, the same on both backends
+/// (`lower(col) LIKE '%needle%'` with `%`, `_` and `\` in the needle escaped).
+pub fn contains_ci<C: ColumnTrait>(col: C, needle: &str) -> SimpleExpr {
+    let escaped = needle
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::expr(Func::lower(col.into_expr())).like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}

@@ -1,0 +1,10 @@
+//! Persistence of wujin: the schema (one migration set), entities and the few places where
+//! SQLite and PostgreSQL differ.
+
+pub mod db;
+pub mod dialect;
+pub mod entity;
+pub mod migration;
+
+pub use db::{Db, DatabaseTarget};
+pub use sea_orm;

@@ -1,0 +1,14 @@
+//! The one migration set, for SQLite and PostgreSQL alike.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_platform;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_platform::Migration)]
+    }
+}
