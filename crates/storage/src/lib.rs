@@ -5,6 +5,7 @@ pub mod db;
 pub mod dialect;
 pub mod entity;
 pub mod migration;
+pub mod sessions;
 
 pub use db::{Db, DatabaseTarget};
 pub use sea_orm;

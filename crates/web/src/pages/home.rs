@@ -1,0 +1,74 @@
+//! 工作台: what the signed-in user can do, at a glance.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use wujin_app::audit::{AuditEventView, AuditFilter};
+use wujin_app::PageRequest;
+use wujin_domain::access::{DataScope, Permission};
+
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+use crate::layout::{PageCtx, page_ctx};
+use crate::pages::render;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: PageCtx,
+    scope_text: String,
+    unit_name: Option<String>,
+    last_login: String,
+    recent_audit: Vec<AuditEventView>,
+    can_audit: bool,
+    user_count: Option<u64>,
+    department_count: Option<usize>,
+}
+
+async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, PageError> {
+    let page = page_ctx(&state, &user, "home.title", &[], None).await;
+    let a = user.actor();
+    let scope_text = match a.scope() {
+        DataScope::All => page.t("scope.all"),
+        DataScope::DepartmentTree { .. } => page.t("scope.department_tree"),
+        DataScope::Town { .. } => page.t("scope.town"),
+        DataScope::AssignedEnterprises { .. } => page.t("scope.assigned_enterprises"),
+        DataScope::OwnEnterprise { .. } => page.t("scope.own_enterprise"),
+        DataScope::Nothing => page.t("scope.nothing"),
+    };
+    let me = wujin_app::users::get(&state.app, &user.ctx, a.id.unwrap_or_default()).await?;
+    let can_audit = a.can(Permission::ViewAudit);
+    let recent_audit = if can_audit {
+        wujin_app::audit::list(&state.app, &user.ctx, &AuditFilter::default(), PageRequest::new(Some(1), Some(8))).await?.items
+    } else {
+        Vec::new()
+    };
+    let user_count = if a.can(Permission::ViewUsers) {
+        Some(wujin_app::users::list(&state.app, &user.ctx, &Default::default(), PageRequest::new(Some(1), Some(1))).await?.total)
+    } else {
+        None
+    };
+    let department_count = if a.can(Permission::ViewDepartments) {
+        Some(wujin_app::departments::list(&state.app, &user.ctx, &Default::default()).await?.len())
+    } else {
+        None
+    };
+    let last_login = page.opt_datetime(&me.last_login_at);
+    render(&HomePage {
+        page,
+        scope_text,
+        unit_name: me.department_name,
+        last_login,
+        recent_audit,
+        can_audit,
+        user_count,
+        department_count,
+    })
+}

@@ -1,0 +1,186 @@
+//! HTML pages. Handlers are thin: extract, call one use-case, render a template.
+
+pub mod account;
+pub mod admin_calendar;
+pub mod admin_departments;
+pub mod admin_login_log;
+pub mod admin_audit;
+pub mod admin_users;
+pub mod api_docs;
+pub mod auth;
+pub mod home;
+pub mod notifications;
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Router;
+use axum::response::Html;
+use wujin_app::{FieldError, Page};
+
+use crate::error::PageError;
+use crate::i18n::{Lang, tr};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(auth::routes())
+        .merge(home::routes())
+        .merge(account::routes())
+        .merge(notifications::routes())
+        .merge(admin_users::routes())
+        .merge(admin_departments::routes())
+        .merge(admin_audit::routes())
+        .merge(admin_login_log::routes())
+        .merge(admin_calendar::routes())
+        .merge(api_docs::routes())
+}
+
+/// Renders a template into a response.
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
+    Ok(Html(t.render()?))
+}
+
+/// Field errors of a form, translated, by field name.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors {
+    by_field: BTreeMap<String, String>,
+    /// Errors not tied to a field.
+    pub general: Vec<String>,
+}
+
+impl FormErrors {
+    pub fn from_fields(lang: Lang, errors: &[FieldError]) -> FormErrors {
+        let mut by_field = BTreeMap::new();
+        for e in errors {
+            let mut msg = tr(lang, &e.key);
+            if let Some(d) = &e.detail {
+                msg = format!("{msg}: {d}");
+            }
+            by_field.entry(e.field.clone()).and_modify(|m: &mut String| {
+                m.push('；');
+                m.push_str(&msg);
+            }).or_insert(msg);
+        }
+        FormErrors { by_field, general: vec![] }
+    }
+
+    pub fn general(lang: Lang, key: &str) -> FormErrors {
+        FormErrors { by_field: BTreeMap::new(), general: vec![tr(lang, key)] }
+    }
+
+    pub fn get(&self, field: &str) -> String {
+        self.by_field.get(field).cloned().unwrap_or_default()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.by_field.contains_key(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_field.is_empty() && self.general.is_empty()
+    }
+
+    /// `invalid` when the field has an error (for the input's class attribute).
+    pub fn class(&self, field: &str) -> &'static str {
+        if self.has(field) { "invalid" } else { "" }
+    }
+}
+
+/// One link of a pager.
+pub struct PagerLink {
+    pub label: String,
+    pub href: Option<String>,
+    pub current: bool,
+}
+
+/// The pager under a list: previous, a window of page numbers, next, and "N in all".
+pub struct Pager {
+    pub links: Vec<PagerLink>,
+    pub info: String,
+}
+
+/// Builds the pager. `query` is the list's current query string without `page`.
+pub fn pager<T>(lang: Lang, page: &Page<T>, path: &str, query: &str) -> Pager {
+    let pages = page.pages();
+    let href = |n: u64| {
+        let sep = if query.is_empty() { "" } else { "&" };
+        format!("{path}?{query}{sep}page={n}")
+    };
+    let mut links = Vec::new();
+    links.push(PagerLink {
+        label: tr(lang, "pager.prev"),
+        href: (page.page > 1).then(|| href(page.page - 1)),
+        current: false,
+    });
+    let start = page.page.saturating_sub(3).max(1);
+    let end = (start + 6).min(pages);
+    for n in start..=end {
+        links.push(PagerLink { label: n.to_string(), href: Some(href(n)), current: n == page.page });
+    }
+    links.push(PagerLink {
+        label: tr(lang, "pager.next"),
+        href: (page.page < pages).then(|| href(page.page + 1)),
+        current: false,
+    });
+    let info = crate::i18n::trf(
+        lang,
+        "pager.info",
+        &[("total", &page.total.to_string()), ("page", &page.page.to_string()), ("pages", &pages.to_string())],
+    );
+    Pager { links, info }
+}
+
+/// Builds a query string from (name, value) pairs, skipping empty values.
+pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::extract::urlencode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A sortable column header: the link flips direction when the column is already sorted.
+pub struct SortHeader {
+    pub label: String,
+    pub href: String,
+    /// "sort-asc", "sort-desc" or "".
+    pub class: &'static str,
+}
+
+pub fn sort_header(lang: Lang, key: &str, col: &str, path: &str, query_without_sort: &str, sort: Option<&str>, dir: Option<&str>) -> SortHeader {
+    let active = sort == Some(col);
+    let desc = dir == Some("desc");
+    let next_dir = if active && !desc { "desc" } else { "asc" };
+    let sep = if query_without_sort.is_empty() { "" } else { "&" };
+    SortHeader {
+        label: tr(lang, key),
+        href: format!("{path}?{query_without_sort}{sep}sort={col}&dir={next_dir}"),
+        class: match (active, desc) {
+            (true, true) => "sort-desc",
+            (true, false) => "sort-asc",
+            _ => "",
+        },
+    }
+}
+
+/// Parses an empty-or-number form or query field.
+pub fn opt_i64(s: &Option<String>) -> Option<i64> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse().ok())
+}
+
+/// Parses "true"/"false"/"" into a filter.
+pub fn opt_bool(s: &Option<String>) -> Option<bool> {
+    match s.as_deref() {
+        Some("true") | Some("1") => Some(true),
+        Some("false") | Some("0") => Some(false),
+        _ => None,
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date (China time) into the UTC start of that day.
+pub fn day_start(s: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = chrono::NaiveDate::parse_from_str(s.as_deref()?.trim(), "%Y-%m-%d").ok()?;
+    let local = d.and_hms_opt(0, 0, 0)?.and_local_timezone(crate::layout::china_tz()).single()?;
+    Some(local.with_timezone(&chrono::Utc))
+}
