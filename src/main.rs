@@ -1,1 +1,122 @@
-fn main() {}
+//! `wujin`: the one binary of the platform — server, demo, migrations and administration.
+
+mod commands;
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// 永康五金产业转型升级平台 — the platform of the hardware-industry transformation campaign.
+#[derive(Parser, Debug)]
+#[command(name = "wujin", version, about, long_about = None)]
+pub struct Cli {
+    /// Database: a SQLite file path (default wujin.db) or postgres://user@host/db.
+    #[arg(long, global = true, env = "WUJIN_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Configuration file (default: wujin.toml in the current directory, if present).
+    #[arg(long, global = true, env = "WUJIN_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply migrations and serve the platform.
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 (default 127.0.0.1:8080).
+        #[arg(long, env = "WUJIN_BIND")]
+        bind: Option<String>,
+    },
+    /// Create (or reuse) wujin-demo.db with demo data and accounts, print them, and serve.
+    Demo {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "WUJIN_BIND")]
+        bind: Option<String>,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of a running SQLite database to FILE.
+    Backup {
+        /// Destination file (must not exist).
+        file: PathBuf,
+    },
+    /// Audit-log tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user. Without --password a temporary one is generated and printed; the user
+    /// must change it at first sign-in.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// Display name (姓名).
+        #[arg(long)]
+        name: String,
+        /// admin | leader | department | town | cadre | enterprise
+        #[arg(long)]
+        role: String,
+        /// Code of the user's unit (e.g. jxj, gushan); see the departments page.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Temporary password (at least 8 characters, not the username).
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// List users.
+    List {
+        /// Only this role.
+        #[arg(long)]
+        role: Option<String>,
+        /// Search username, name or phone.
+        #[arg(long)]
+        search: Option<String>,
+        /// Include disabled users.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Disable a user (their sessions end at once).
+    Disable { username: String },
+    /// Re-enable a disabled user.
+    Enable { username: String },
+    /// Set a new temporary password (generated unless given) that must be changed at sign-in.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walk the audit chain and report the first broken link (exit status 1 if any).
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -150,10 +150,10 @@ pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<UserView> {
 
 async fn load_in_scope(app: &App, ctx: &Ctx, id: i64) -> AppResult<app_user::Model> {
     let u = app_user::Entity::find_by_id(id).one(app.db.read()).await?.ok_or(AppError::NotFound)?;
-    if let Some(units) = scope_units(app, ctx).await? {
-        if !u.department_id.is_some_and(|d| units.contains(&d)) {
-            return Err(AppError::NotFound);
-        }
+    if let Some(units) = scope_units(app, ctx).await?
+        && !u.department_id.is_some_and(|d| units.contains(&d))
+    {
+        return Err(AppError::NotFound);
     }
     Ok(u)
 }
@@ -180,6 +180,28 @@ pub async fn grantable(app: &App, ctx: &Ctx) -> AppResult<(Vec<Role>, Vec<depart
         .filter(|u| u.active && scope.as_ref().is_none_or(|s| s.contains(&u.id)))
         .collect();
     Ok((ctx.actor.role.grantable_roles().to_vec(), units))
+}
+
+/// Units the users list can be filtered by: those the caller's scope covers, in tree order
+/// (with their depth, for indentation).
+pub async fn filter_units(app: &App, ctx: &Ctx) -> AppResult<Vec<crate::departments::DepartmentView>> {
+    ctx.require(Permission::ViewUsers)?;
+    let scope = scope_units(app, ctx).await?;
+    let units = crate::departments::list(app, ctx, &Default::default()).await?;
+    Ok(units.into_iter().filter(|u| scope.as_ref().is_none_or(|s| s.contains(&u.id))).collect())
+}
+
+/// Whether the caller may edit, disable, enable or reset the password of this user (the
+/// same rule the changing use-cases apply), so pages show only the buttons that work.
+pub async fn may_manage(app: &App, ctx: &Ctx, target: &UserView) -> AppResult<bool> {
+    if !ctx.actor.can(Permission::ManageUsers) {
+        return Ok(false);
+    }
+    let Some(role) = Role::parse(&target.role) else {
+        return Ok(false);
+    };
+    let subtree = scope_units(app, ctx).await?.unwrap_or_default();
+    Ok(ctx.granter(subtree).may_grant(role, target.department_id).is_ok())
 }
 
 struct Checked {
@@ -217,16 +239,16 @@ async fn check(app: &App, ctx: &Ctx, input: &UserInput, editing: Option<i64>) ->
         errors.push(FieldError::new("display_name", "error.user.display_name_invalid"));
     }
     let phone = clean(&input.phone);
-    if let Some(p) = &phone {
-        if p.len() > 20 || !p.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')) {
-            errors.push(FieldError::new("phone", "error.user.phone_invalid"));
-        }
+    if let Some(p) = &phone
+        && (p.len() > 20 || !p.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
+    {
+        errors.push(FieldError::new("phone", "error.user.phone_invalid"));
     }
     let email = clean(&input.email);
-    if let Some(e) = &email {
-        if e.len() > 100 || !e.contains('@') || e.starts_with('@') || e.ends_with('@') {
-            errors.push(FieldError::new("email", "error.user.email_invalid"));
-        }
+    if let Some(e) = &email
+        && (e.len() > 100 || !e.contains('@') || e.starts_with('@') || e.ends_with('@'))
+    {
+        errors.push(FieldError::new("email", "error.user.email_invalid"));
     }
     let role = Role::parse(input.role.trim());
     match role {
@@ -274,10 +296,17 @@ async fn check(app: &App, ctx: &Ctx, input: &UserInput, editing: Option<i64>) ->
 /// Creates a user with a temporary password they must change at first sign-in.
 pub async fn create(app: &App, ctx: &Ctx, input: &UserInput, temporary_password: &str) -> AppResult<UserView> {
     ctx.require(Permission::ManageUsers)?;
-    let c = check(app, ctx, input, None).await?;
-    if let Err(e) = check_password(&c.username, temporary_password) {
-        return Err(AppError::Validation(vec![policy_error("password", e)]));
-    }
+    // Report a weak password together with every other problem of the form.
+    let password_error = check_password(input.username.trim(), temporary_password).err().map(|e| policy_error("password", e));
+    let c = match (check(app, ctx, input, None).await, password_error) {
+        (Ok(c), None) => c,
+        (Ok(_), Some(p)) => return Err(AppError::Validation(vec![p])),
+        (Err(AppError::Validation(mut v)), p) => {
+            v.extend(p);
+            return Err(AppError::Validation(v));
+        }
+        (Err(e), _) => return Err(e),
+    };
     let hash = hash_password_async(temporary_password.to_string()).await?;
     let tx = app.db.begin_write().await?;
     let t = now();

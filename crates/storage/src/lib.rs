@@ -1,6 +1,7 @@
 //! Persistence of wujin: the schema (one migration set), entities and the few places where
 //! SQLite and PostgreSQL differ.
 
+pub mod backup;
 pub mod db;
 pub mod dialect;
 pub mod entity;

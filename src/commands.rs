@@ -1,0 +1,252 @@
+//! What each subcommand does.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use wujin_app::{App, Ctx, PageRequest};
+use wujin_storage::{DatabaseTarget, Db};
+use wujin_web::AppState;
+
+use crate::config::{self, Config};
+use crate::{AuditCommand, Cli, Command, UserCommand};
+
+fn init_logging(filter: &str) {
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()))
+        .with_target(false)
+        .try_init();
+}
+
+async fn open(url: &str) -> Result<Db> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", wujin_storage::db::redact(url)))?;
+    let applied = db.migrate().await.context("cannot apply migrations")?;
+    if applied > 0 {
+        tracing::info!(applied, "migrations applied");
+    }
+    Ok(db)
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let mut cfg: Config = config::load(cli.config.as_ref()).context("invalid configuration")?;
+    let explicit_db = cli.database_url.clone();
+    if let Some(url) = &explicit_db {
+        cfg.database_url = url.clone();
+    }
+    init_logging(&cfg.log);
+    match cli.command {
+        Command::Serve { bind } => {
+            let db = open(&cfg.database_url).await?;
+            let app = App::new(db, cfg.app.clone());
+            wujin_app::seed::seed_departments(&app, &Ctx::cli()).await?;
+            if !wujin_app::auth::admin_exists(&app).await? {
+                tracing::warn!(
+                    "no administrator account exists yet; create one with: wujin user create --username admin --name 管理员 --role admin"
+                );
+            }
+            serve(app, cfg.web.clone(), bind.unwrap_or(cfg.bind.clone())).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { bind } => {
+            let url = explicit_db.unwrap_or_else(|| "wujin-demo.db".to_string());
+            let db = open(&url).await?;
+            let app = App::new(db, cfg.app.clone());
+            eprintln!("Preparing the demo database {} …", wujin_storage::db::redact(&url));
+            let filled = wujin_app::demo::fill(&app).await?;
+            eprintln!("{}", if filled { "Demo data created." } else { "Reusing the existing demo data." });
+            let bind = bind.unwrap_or(cfg.bind.clone());
+            println!();
+            println!("  wujin demo — open http://{bind}/ in a browser");
+            println!();
+            println!("  Demo accounts (password {}):", wujin_app::demo::DEMO_PASSWORD);
+            for (user, name, role, _) in wujin_app::demo::DEMO_ACCOUNTS {
+                println!("    {user:<8} {role:<11} {name}");
+            }
+            println!();
+            serve(app, cfg.web.clone(), bind).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let db = Db::connect(&cfg.database_url).await.context("cannot open the database")?;
+            let n = db.migrate().await?;
+            println!("{n} migration(s) applied; the schema is current.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(cmd) => {
+            let app = App::new(open(&cfg.database_url).await?, cfg.app.clone());
+            wujin_app::seed::seed_departments(&app, &Ctx::cli()).await?;
+            user_command(&app, cmd).await
+        }
+        Command::Backup { file } => backup(&cfg.database_url, &file).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let db = Db::connect(&cfg.database_url).await.context("cannot open the database")?;
+            let report = wujin_app::audit::verify(db.read(), |n| eprintln!("  … {n} events checked")).await?;
+            match report.first_break {
+                None => {
+                    println!("audit chain intact: {} events verified", report.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    println!("audit chain BROKEN after {} good events", report.checked);
+                    println!("first broken link: {b}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+async fn serve(app: App, web: wujin_web::WebConfig, bind: String) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!(address = %bind, "serving");
+    let state = AppState { app, web };
+    wujin_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn find_user(app: &App, username: &str) -> Result<wujin_app::users::UserView> {
+    let filter = wujin_app::users::UserFilter { q: Some(username.to_string()), ..Default::default() };
+    let page = wujin_app::users::list(app, &Ctx::cli(), &filter, PageRequest::new(Some(1), Some(200))).await?;
+    page.items.into_iter().find(|u| u.username == username).with_context(|| format!("no user named {username}"))
+}
+
+fn describe(e: wujin_app::AppError) -> anyhow::Error {
+    match e {
+        wujin_app::AppError::Validation(fields) => {
+            let lines: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    let msg = wujin_web::i18n::tr(wujin_web::i18n::Lang::En, &f.key);
+                    match &f.detail {
+                        Some(d) => format!("{}: {msg} ({d})", f.field),
+                        None => format!("{}: {msg}", f.field),
+                    }
+                })
+                .collect();
+            anyhow::anyhow!("invalid input:\n  {}", lines.join("\n  "))
+        }
+        wujin_app::AppError::Conflict(key) => anyhow::anyhow!("{}", wujin_web::i18n::tr(wujin_web::i18n::Lang::En, &key)),
+        other => other.into(),
+    }
+}
+
+async fn user_command(app: &App, cmd: UserCommand) -> Result<ExitCode> {
+    let ctx = Ctx::cli();
+    match cmd {
+        UserCommand::Create { username, name, role, unit, phone, password } => {
+            let department_id = match &unit {
+                Some(code) => Some(wujin_app::seed::unit_id(app, code).await?.with_context(|| format!("no unit with code {code}"))?),
+                None => None,
+            };
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(wujin_app::users::generate_temporary_password);
+            let input = wujin_app::users::UserInput {
+                username,
+                display_name: name,
+                role,
+                department_id,
+                phone,
+                ..Default::default()
+            };
+            let u = wujin_app::users::create(app, &ctx, &input, &password).await.map_err(describe)?;
+            println!("created user {} (id {}, role {})", u.username, u.id, u.role);
+            if generated {
+                println!("temporary password: {password}");
+            }
+            println!("the user must change this password at first sign-in");
+        }
+        UserCommand::List { role, search, all } => {
+            let filter = wujin_app::users::UserFilter {
+                q: search,
+                role,
+                active: if all { None } else { Some(true) },
+                ..Default::default()
+            };
+            let mut page_no = 1;
+            println!("{:<6} {:<16} {:<12} {:<11} {:<20} {}", "id", "username", "name", "role", "unit", "status");
+            loop {
+                let page = wujin_app::users::list(app, &ctx, &filter, PageRequest::new(Some(page_no), Some(200))).await?;
+                for u in &page.items {
+                    println!(
+                        "{:<6} {:<16} {:<12} {:<11} {:<20} {}",
+                        u.id,
+                        u.username,
+                        u.display_name,
+                        u.role,
+                        u.department_name.clone().unwrap_or_else(|| "-".into()),
+                        if u.active { "active" } else { "disabled" }
+                    );
+                }
+                if page_no >= page.pages() {
+                    println!("{} user(s)", page.total);
+                    break;
+                }
+                page_no += 1;
+            }
+        }
+        UserCommand::Disable { username } => {
+            let u = find_user(app, &username).await?;
+            wujin_app::users::set_active(app, &ctx, u.id, false).await.map_err(describe)?;
+            println!("disabled {username}; their sessions have ended");
+        }
+        UserCommand::Enable { username } => {
+            let u = find_user(app, &username).await?;
+            wujin_app::users::set_active(app, &ctx, u.id, true).await.map_err(describe)?;
+            println!("enabled {username}");
+        }
+        UserCommand::ResetPassword { username, password } => {
+            let u = find_user(app, &username).await?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(wujin_app::users::generate_temporary_password);
+            wujin_app::users::reset_password(app, &ctx, u.id, &password).await.map_err(describe)?;
+            if generated {
+                println!("temporary password for {username}: {password}");
+            } else {
+                println!("password of {username} reset");
+            }
+            println!("the user must change it at the next sign-in");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(url: &str, file: &std::path::Path) -> Result<ExitCode> {
+    match DatabaseTarget::parse(url)? {
+        DatabaseTarget::Postgres { .. } => {
+            println!("PostgreSQL databases are backed up with PostgreSQL's own tools, for example:");
+            println!("  pg_dump --format=custom --file=wujin-$(date +%F).dump '{}'", wujin_storage::db::redact(url));
+            println!("and restored with pg_restore --clean --dbname=… wujin-YYYY-MM-DD.dump");
+            Ok(ExitCode::from(2))
+        }
+        DatabaseTarget::Sqlite { path } => {
+            if !path.exists() {
+                bail!("the database file {} does not exist", path.display());
+            }
+            if file.exists() {
+                bail!("{} already exists; choose a new file name", file.display());
+            }
+            let db = Db::connect(url).await.context("cannot open the database")?;
+            let n = wujin_storage::backup::sqlite_online_copy(&db, file).await?;
+            println!("backup written to {} ({} bytes); it is a complete SQLite database", file.display(), n);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
