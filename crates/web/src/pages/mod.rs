@@ -184,3 +184,48 @@ pub fn day_start(s: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
     let local = d.and_hms_opt(0, 0, 0)?.and_local_timezone(crate::layout::china_tz()).single()?;
     Some(local.with_timezone(&chrono::Utc))
 }
+
+/// A CSV download that Excel (and WPS) open correctly: UTF-8 with a byte-order mark, CRLF
+/// line ends, every field quoted when needed. Cells that a spreadsheet would run as a formula
+/// (starting with = + - @) are prefixed with a quote.
+pub fn csv_response(filename: &str, header: &[String], rows: &[Vec<String>]) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    fn cell(s: &str) -> String {
+        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    }
+    let mut out = String::from("\u{feff}");
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    let mut res = out.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", filename.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_"), crate::extract::urlencode(filename));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_escaped_and_formulas_neutralised() {
+        let res = csv_response("x.csv", &["a".into(), "b".into()], &[vec!["=1+1".into(), "he said \"hi\", ok".into()]]);
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        let body = futures_lite_body(res);
+        assert_eq!(body, "\u{feff}a,b\r\n'=1+1,\"he said \"\"hi\"\", ok\"\r\n");
+    }
+
+    fn futures_lite_body(res: axum::response::Response) -> String {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async {
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        })
+    }
+}
