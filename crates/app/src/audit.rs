@@ -13,7 +13,7 @@ use wujin_storage::dialect;
 use wujin_storage::entity::audit_event;
 
 use crate::context::{Actor, Ctx, RequestMeta};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
 use crate::App;
 
@@ -184,6 +184,24 @@ pub async fn list(app: &App, ctx: &Ctx, f: &AuditFilter, page: PageRequest) -> A
         .all(app.db.read())
         .await?;
     Ok(Page { items: items.into_iter().map(Into::into).collect(), total, page: page.page, per_page: page.per_page })
+}
+
+/// One event with its chain links, for the detail page.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEventDetail {
+    #[serde(flatten)]
+    pub event: AuditEventView,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// One event of the log (admin and leader); `NotFound` if there is no such event.
+pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<AuditEventDetail> {
+    ctx.require(Permission::ViewAudit)?;
+    let m = audit_event::Entity::find_by_id(id).one(app.db.read()).await?.ok_or(AppError::NotFound)?;
+    let prev_hash = m.prev_hash.clone();
+    let hash = m.hash.clone();
+    Ok(AuditEventDetail { event: m.into(), prev_hash, hash })
 }
 
 /// The history of one record, newest first. The caller must already have checked that `ctx`

@@ -1,6 +1,7 @@
 //! The working-day calendar in force: the shipped file plus the years an administrator has
 //! added (or corrected) when a new State Council notice was published.
 
+use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde::Serialize;
 use serde_json::json;
@@ -114,4 +115,90 @@ pub async fn put_year(app: &App, ctx: &Ctx, text: &str) -> AppResult<(i32, Strin
     .await?;
     tx.commit().await?;
     Ok((year.year, year.source))
+}
+
+/// The calendar in force, for someone allowed to read it.
+pub async fn view(app: &App, ctx: &Ctx) -> AppResult<WorkingCalendar> {
+    ctx.require(Permission::ViewCalendar)?;
+    current(app.db.read()).await
+}
+
+/// Answers of the working-day calculator about one start date. A date in a year without a
+/// table gives `CalendarError::UnknownYear`, never a guess.
+#[derive(Debug, Clone)]
+pub struct Calculation {
+    pub from: NaiveDate,
+    pub from_working: Result<bool, CalendarError>,
+    /// The holiday block `from` falls in, if any.
+    pub holiday_name: Option<String>,
+    /// `(n, the n-th working day after from)`, when `n` was asked.
+    pub after: Option<(u32, Result<NaiveDate, CalendarError>)>,
+    /// `(to, working days d with from < d <= to)`, when `to` was asked.
+    pub between: Option<(NaiveDate, Result<i64, CalendarError>)>,
+}
+
+pub async fn calculate(
+    app: &App,
+    ctx: &Ctx,
+    from: NaiveDate,
+    days: Option<u32>,
+    to: Option<NaiveDate>,
+) -> AppResult<Calculation> {
+    let cal = view(app, ctx).await?;
+    Ok(Calculation {
+        from,
+        from_working: cal.is_working_day(from),
+        holiday_name: cal.holiday_name(from).map(str::to_string),
+        after: days.map(|n| (n, cal.add_working_days(from, n))),
+        between: to.map(|t| (t, cal.working_days_between(from, t))),
+    })
+}
+
+/// The holidays of one block name within a year's table.
+#[derive(Debug, Clone, Serialize)]
+pub struct HolidayGroup {
+    /// `None` for dates whose block has no name.
+    pub name: Option<String>,
+    pub dates: Vec<NaiveDate>,
+}
+
+/// One covered year in full.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearDetail {
+    pub year: i32,
+    pub source: String,
+    pub added_by_admin: bool,
+    /// Holidays grouped by block name, in date order of each group's first day.
+    pub holidays: Vec<HolidayGroup>,
+    pub makeup_workdays: Vec<NaiveDate>,
+    pub working_days: i64,
+}
+
+/// One year's table; `NotFound` if the calendar has no table for `year`.
+pub async fn year_detail(app: &App, ctx: &Ctx, year: i32) -> AppResult<YearDetail> {
+    let cal = view(app, ctx).await?;
+    let t = cal.year(year).ok_or(AppError::NotFound)?;
+    let added_by_admin = calendar_year::Entity::find_by_id(year).one(app.db.read()).await?.is_some();
+    let mut holidays: Vec<HolidayGroup> = Vec::new();
+    for &d in &t.off {
+        let name = cal.holiday_name(d).map(str::to_string);
+        match holidays.iter_mut().find(|g| g.name == name) {
+            Some(g) => g.dates.push(d),
+            None => holidays.push(HolidayGroup { name, dates: vec![d] }),
+        }
+    }
+    let working_days = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(jan1), Some(dec31)) => {
+            cal.working_days_between(jan1, dec31).unwrap_or(0) + i64::from(cal.is_working_day(jan1).unwrap_or(false))
+        }
+        _ => 0,
+    };
+    Ok(YearDetail {
+        year,
+        source: t.source.clone(),
+        added_by_admin,
+        holidays,
+        makeup_workdays: t.work.clone(),
+        working_days,
+    })
 }

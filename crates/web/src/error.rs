@@ -118,10 +118,10 @@ impl IntoResponse for ApiError {
             body["fields"] = json!(fields);
         }
         let mut res = (status, axum::Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_secs, .. } = e {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let AppError::RateLimited { retry_after_secs, .. } = e
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
     }

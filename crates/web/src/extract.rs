@@ -98,15 +98,13 @@ enum Missing {
 
 /// Resolves the caller from a bearer token (API only) or the session cookie.
 async fn resolve(parts: &mut Parts, state: &AppState, allow_bearer: bool) -> Result<(Actor, Option<Session>), Missing> {
-    if allow_bearer {
-        if let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-            let token = auth.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
-            return match wujin_app::tokens::authenticate(&state.app, token).await {
-                Ok(Some(actor)) => Ok((actor, None)),
-                Ok(None) => Err(Missing::Anonymous),
-                Err(e) => Err(Missing::Failed(e)),
-            };
-        }
+    if allow_bearer && let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let token = auth.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
+        return match wujin_app::tokens::authenticate(&state.app, token).await {
+            Ok(Some(actor)) => Ok((actor, None)),
+            Ok(None) => Err(Missing::Anonymous),
+            Err(e) => Err(Missing::Failed(e)),
+        };
     }
     let Some(session) = parts.extensions.get::<Session>().cloned() else {
         return Err(Missing::Anonymous);
