@@ -204,10 +204,10 @@ async fn validate(
         (_, Some(p)) => match units.iter().find(|u| u.id == p) {
             None => errors.push(FieldError::new("parent_id", "error.department.parent_missing")),
             Some(_) => {
-                if let Some(id) = editing {
-                    if would_create_cycle(&nodes(&units), id, p) {
-                        errors.push(FieldError::new("parent_id", "error.department.cycle"));
-                    }
+                if let Some(id) = editing
+                    && would_create_cycle(&nodes(&units), id, p)
+                {
+                    errors.push(FieldError::new("parent_id", "error.department.cycle"));
                 }
             }
         },

@@ -152,7 +152,8 @@ pub async fn page_ctx(state: &AppState, user: &CurrentUser, title_key: &str, cru
     let unread = wujin_app::notifications::unread_count(&state.app, &user.ctx).await.unwrap_or(0);
     let mut cs = vec![Crumb { label: tr(lang, "menu.home"), href: Some("/".into()) }];
     for (label, href) in crumbs {
-        let label = if label.contains('.') && !label.contains(' ') { tr(lang, label) } else { label.to_string() };
+        // A catalogue key is translated; anything else (a user's or unit's name) is shown as is.
+        let label = if crate::i18n::has(lang, label) { tr(lang, label) } else { label.to_string() };
         cs.push(Crumb { label, href: href.map(str::to_string) });
     }
     let flash = flash
