@@ -13,15 +13,20 @@ use crate::{AuditCommand, Cli, Command, UserCommand};
 fn init_logging(filter: &str) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()),
+        )
         .with_target(false)
         .try_init();
 }
 
 async fn open(url: &str) -> Result<Db> {
-    let db = Db::connect(url)
-        .await
-        .with_context(|| format!("cannot open the database {}", wujin_storage::db::redact(url)))?;
+    let db = Db::connect(url).await.with_context(|| {
+        format!(
+            "cannot open the database {}",
+            wujin_storage::db::redact(url)
+        )
+    })?;
     let applied = db.migrate().await.context("cannot apply migrations")?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
@@ -53,14 +58,27 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let url = explicit_db.unwrap_or_else(|| "wujin-demo.db".to_string());
             let db = open(&url).await?;
             let app = App::new(db, cfg.app.clone());
-            eprintln!("Preparing the demo database {} …", wujin_storage::db::redact(&url));
+            eprintln!(
+                "Preparing the demo database {} …",
+                wujin_storage::db::redact(&url)
+            );
             let filled = wujin_app::demo::fill(&app).await?;
-            eprintln!("{}", if filled { "Demo data created." } else { "Reusing the existing demo data." });
+            eprintln!(
+                "{}",
+                if filled {
+                    "Demo data created."
+                } else {
+                    "Reusing the existing demo data."
+                }
+            );
             let bind = bind.unwrap_or(cfg.bind.clone());
             println!();
             println!("  wujin demo — open http://{bind}/ in a browser");
             println!();
-            println!("  Demo accounts (password {}):", wujin_app::demo::DEMO_PASSWORD);
+            println!(
+                "  Demo accounts (password {}):",
+                wujin_app::demo::DEMO_PASSWORD
+            );
             for (user, name, role, _) in wujin_app::demo::DEMO_ACCOUNTS {
                 println!("    {user:<8} {role:<11} {name}");
             }
@@ -69,7 +87,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
-            let db = Db::connect(&cfg.database_url).await.context("cannot open the database")?;
+            let db = Db::connect(&cfg.database_url)
+                .await
+                .context("cannot open the database")?;
             let n = db.migrate().await?;
             println!("{n} migration(s) applied; the schema is current.");
             Ok(ExitCode::SUCCESS)
@@ -81,8 +101,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Backup { file } => backup(&cfg.database_url, &file).await,
         Command::Audit(AuditCommand::Verify) => {
-            let db = Db::connect(&cfg.database_url).await.context("cannot open the database")?;
-            let report = wujin_app::audit::verify(db.read(), |n| eprintln!("  … {n} events checked")).await?;
+            let db = Db::connect(&cfg.database_url)
+                .await
+                .context("cannot open the database")?;
+            let report =
+                wujin_app::audit::verify(db.read(), |n| eprintln!("  … {n} events checked"))
+                    .await?;
             match report.first_break {
                 None => {
                     println!("audit chain intact: {} events verified", report.checked);
@@ -99,7 +123,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 async fn serve(app: App, web: wujin_web::WebConfig, bind: String) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %bind, "serving");
     let state = AppState { app, web };
     wujin_web::serve(listener, state, shutdown_signal()).await?;
@@ -113,7 +139,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -123,9 +150,21 @@ async fn shutdown_signal() {
 }
 
 async fn find_user(app: &App, username: &str) -> Result<wujin_app::users::UserView> {
-    let filter = wujin_app::users::UserFilter { q: Some(username.to_string()), ..Default::default() };
-    let page = wujin_app::users::list(app, &Ctx::cli(), &filter, PageRequest::new(Some(1), Some(200))).await?;
-    page.items.into_iter().find(|u| u.username == username).with_context(|| format!("no user named {username}"))
+    let filter = wujin_app::users::UserFilter {
+        q: Some(username.to_string()),
+        ..Default::default()
+    };
+    let page = wujin_app::users::list(
+        app,
+        &Ctx::cli(),
+        &filter,
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
+    page.items
+        .into_iter()
+        .find(|u| u.username == username)
+        .with_context(|| format!("no user named {username}"))
 }
 
 fn describe(e: wujin_app::AppError) -> anyhow::Error {
@@ -143,7 +182,9 @@ fn describe(e: wujin_app::AppError) -> anyhow::Error {
                 .collect();
             anyhow::anyhow!("invalid input:\n  {}", lines.join("\n  "))
         }
-        wujin_app::AppError::Conflict(key) => anyhow::anyhow!("{}", wujin_web::i18n::tr(wujin_web::i18n::Lang::En, &key)),
+        wujin_app::AppError::Conflict(key) => {
+            anyhow::anyhow!("{}", wujin_web::i18n::tr(wujin_web::i18n::Lang::En, &key))
+        }
         other => other.into(),
     }
 }
@@ -151,9 +192,20 @@ fn describe(e: wujin_app::AppError) -> anyhow::Error {
 async fn user_command(app: &App, cmd: UserCommand) -> Result<ExitCode> {
     let ctx = Ctx::cli();
     match cmd {
-        UserCommand::Create { username, name, role, unit, phone, password } => {
+        UserCommand::Create {
+            username,
+            name,
+            role,
+            unit,
+            phone,
+            password,
+        } => {
             let department_id = match &unit {
-                Some(code) => Some(wujin_app::seed::unit_id(app, code).await?.with_context(|| format!("no unit with code {code}"))?),
+                Some(code) => Some(
+                    wujin_app::seed::unit_id(app, code)
+                        .await?
+                        .with_context(|| format!("no unit with code {code}"))?,
+                ),
                 None => None,
             };
             let generated = password.is_none();
@@ -166,7 +218,9 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<ExitCode> {
                 phone,
                 ..Default::default()
             };
-            let u = wujin_app::users::create(app, &ctx, &input, &password).await.map_err(describe)?;
+            let u = wujin_app::users::create(app, &ctx, &input, &password)
+                .await
+                .map_err(describe)?;
             println!("created user {} (id {}, role {})", u.username, u.id, u.role);
             if generated {
                 println!("temporary password: {password}");
@@ -181,9 +235,17 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<ExitCode> {
                 ..Default::default()
             };
             let mut page_no = 1;
-            println!("{:<6} {:<16} {:<12} {:<11} {:<20} {}", "id", "username", "name", "role", "unit", "status");
+            println!(
+                "id     username         name         role        unit                 status"
+            );
             loop {
-                let page = wujin_app::users::list(app, &ctx, &filter, PageRequest::new(Some(page_no), Some(200))).await?;
+                let page = wujin_app::users::list(
+                    app,
+                    &ctx,
+                    &filter,
+                    PageRequest::new(Some(page_no), Some(200)),
+                )
+                .await?;
                 for u in &page.items {
                     println!(
                         "{:<6} {:<16} {:<12} {:<11} {:<20} {}",
@@ -204,19 +266,25 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<ExitCode> {
         }
         UserCommand::Disable { username } => {
             let u = find_user(app, &username).await?;
-            wujin_app::users::set_active(app, &ctx, u.id, false).await.map_err(describe)?;
+            wujin_app::users::set_active(app, &ctx, u.id, false)
+                .await
+                .map_err(describe)?;
             println!("disabled {username}; their sessions have ended");
         }
         UserCommand::Enable { username } => {
             let u = find_user(app, &username).await?;
-            wujin_app::users::set_active(app, &ctx, u.id, true).await.map_err(describe)?;
+            wujin_app::users::set_active(app, &ctx, u.id, true)
+                .await
+                .map_err(describe)?;
             println!("enabled {username}");
         }
         UserCommand::ResetPassword { username, password } => {
             let u = find_user(app, &username).await?;
             let generated = password.is_none();
             let password = password.unwrap_or_else(wujin_app::users::generate_temporary_password);
-            wujin_app::users::reset_password(app, &ctx, u.id, &password).await.map_err(describe)?;
+            wujin_app::users::reset_password(app, &ctx, u.id, &password)
+                .await
+                .map_err(describe)?;
             if generated {
                 println!("temporary password for {username}: {password}");
             } else {
@@ -231,8 +299,13 @@ async fn user_command(app: &App, cmd: UserCommand) -> Result<ExitCode> {
 async fn backup(url: &str, file: &std::path::Path) -> Result<ExitCode> {
     match DatabaseTarget::parse(url)? {
         DatabaseTarget::Postgres { .. } => {
-            println!("PostgreSQL databases are backed up with PostgreSQL's own tools, for example:");
-            println!("  pg_dump --format=custom --file=wujin-$(date +%F).dump '{}'", wujin_storage::db::redact(url));
+            println!(
+                "PostgreSQL databases are backed up with PostgreSQL's own tools, for example:"
+            );
+            println!(
+                "  pg_dump --format=custom --file=wujin-$(date +%F).dump '{}'",
+                wujin_storage::db::redact(url)
+            );
             println!("and restored with pg_restore --clean --dbname=… wujin-YYYY-MM-DD.dump");
             Ok(ExitCode::from(2))
         }
@@ -245,7 +318,11 @@ async fn backup(url: &str, file: &std::path::Path) -> Result<ExitCode> {
             }
             let db = Db::connect(url).await.context("cannot open the database")?;
             let n = wujin_storage::backup::sqlite_online_copy(&db, file).await?;
-            println!("backup written to {} ({} bytes); it is a complete SQLite database", file.display(), n);
+            println!(
+                "backup written to {} ({} bytes); it is a complete SQLite database",
+                file.display(),
+                n
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -39,7 +39,7 @@ impl Default for Config {
 /// scripts) are ignored.
 const ENV_KEYS: [&str; 5] = ["database_url", "bind", "log", "app__", "web__"];
 
-pub fn load(file: Option<&PathBuf>) -> Result<Config, figment::Error> {
+pub fn load(file: Option<&PathBuf>) -> Result<Config, Box<figment::Error>> {
     let mut f = Figment::from(Serialized::defaults(Config::default()));
     match file {
         Some(path) => f = f.merge(Toml::file_exact(path)),
@@ -49,14 +49,23 @@ pub fn load(file: Option<&PathBuf>) -> Result<Config, figment::Error> {
         Env::prefixed("WUJIN_")
             .filter(|k| {
                 let k = k.as_str().to_ascii_lowercase();
-                ENV_KEYS.iter().any(|p| if p.ends_with("__") { k.starts_with(p) } else { k == *p })
+                ENV_KEYS.iter().any(|p| {
+                    if p.ends_with("__") {
+                        k.starts_with(p)
+                    } else {
+                        k == *p
+                    }
+                })
             })
             .split("__"),
     )
     .extract()
+    .map_err(Box::new)
 }
 
 #[cfg(test)]
+// figment's test jail returns its (large) error type from every closure.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;
@@ -76,7 +85,7 @@ mod tests {
             )?;
             jail.set_env("WUJIN_APP__SESSION_IDLE_MINUTES", "60");
             jail.set_env("WUJIN_TEST_DATABASE_URL", "postgres://ignored");
-            let c = load(None)?;
+            let c = load(None).map_err(|e| *e)?;
             assert_eq!(c.database_url, "postgres://wujin@db/wujin");
             assert_eq!(c.app.session_idle_minutes, 60);
             assert!(c.web.secure_cookies);
@@ -97,7 +106,7 @@ mod tests {
     #[test]
     fn defaults_without_a_file() {
         Jail::expect_with(|_| {
-            let c = load(None)?;
+            let c = load(None).map_err(|e| *e)?;
             assert_eq!(c, Config::default());
             Ok(())
         });

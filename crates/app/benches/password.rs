@@ -10,7 +10,9 @@ fn argon2id(c: &mut Criterion) {
     g.bench_function("verify (one sign-in)", |b| {
         b.iter(|| assert!(wujin_app::auth::verify_password("demo12345", &hash)))
     });
-    g.bench_function("hash (set a password)", |b| b.iter(|| wujin_app::auth::hash_password("demo12345").expect("hash")));
+    g.bench_function("hash (set a password)", |b| {
+        b.iter(|| wujin_app::auth::hash_password("demo12345").expect("hash"))
+    });
     g.finish();
 }
 

@@ -8,14 +8,16 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::Value;
 use wujin_domain::access::Permission;
-use wujin_domain::audit::{AuditFields, ChainBreak, ChainVerifier, GENESIS_HASH, StoredEvent, event_hash};
+use wujin_domain::audit::{
+    AuditFields, ChainBreak, ChainVerifier, GENESIS_HASH, StoredEvent, event_hash,
+};
 use wujin_storage::dialect;
 use wujin_storage::entity::audit_event;
 
+use crate::App;
 use crate::context::{Actor, Ctx, RequestMeta};
 use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
-use crate::App;
 
 /// One change to record.
 #[derive(Debug, Clone)]
@@ -121,8 +123,14 @@ pub struct AuditEventView {
 
 impl From<audit_event::Model> for AuditEventView {
     fn from(m: audit_event::Model) -> Self {
-        let before = m.before_json.as_deref().and_then(|s| serde_json::from_str(s).ok());
-        let after = m.after_json.as_deref().and_then(|s| serde_json::from_str(s).ok());
+        let before = m
+            .before_json
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok());
+        let after = m
+            .after_json
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok());
         let changed_fields = changed_fields(before.as_ref(), after.as_ref());
         AuditEventView {
             id: m.id,
@@ -152,7 +160,12 @@ fn changed_fields(before: Option<&Value>, after: Option<&Value>) -> Vec<String> 
 }
 
 /// Browses the audit log (admin and leader).
-pub async fn list(app: &App, ctx: &Ctx, f: &AuditFilter, page: PageRequest) -> AppResult<Page<AuditEventView>> {
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    f: &AuditFilter,
+    page: PageRequest,
+) -> AppResult<Page<AuditEventView>> {
     ctx.require(Permission::ViewAudit)?;
     let mut q = audit_event::Entity::find();
     if let Some(u) = f.actor_user_id {
@@ -183,7 +196,12 @@ pub async fn list(app: &App, ctx: &Ctx, f: &AuditFilter, page: PageRequest) -> A
         .limit(page.per_page)
         .all(app.db.read())
         .await?;
-    Ok(Page { items: items.into_iter().map(Into::into).collect(), total, page: page.page, per_page: page.per_page })
+    Ok(Page {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
 }
 
 /// One event with its chain links, for the detail page.
@@ -198,15 +216,27 @@ pub struct AuditEventDetail {
 /// One event of the log (admin and leader); `NotFound` if there is no such event.
 pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<AuditEventDetail> {
     ctx.require(Permission::ViewAudit)?;
-    let m = audit_event::Entity::find_by_id(id).one(app.db.read()).await?.ok_or(AppError::NotFound)?;
+    let m = audit_event::Entity::find_by_id(id)
+        .one(app.db.read())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let prev_hash = m.prev_hash.clone();
     let hash = m.hash.clone();
-    Ok(AuditEventDetail { event: m.into(), prev_hash, hash })
+    Ok(AuditEventDetail {
+        event: m.into(),
+        prev_hash,
+        hash,
+    })
 }
 
 /// The history of one record, newest first. The caller must already have checked that `ctx`
 /// may see the record itself.
-pub async fn history_of(app: &App, entity: &str, entity_id: &str, limit: u64) -> AppResult<Vec<AuditEventView>> {
+pub async fn history_of(
+    app: &App,
+    entity: &str,
+    entity_id: &str,
+    limit: u64,
+) -> AppResult<Vec<AuditEventView>> {
     let items = audit_event::Entity::find()
         .filter(audit_event::Column::Entity.eq(entity))
         .filter(audit_event::Column::EntityId.eq(entity_id))
@@ -239,7 +269,10 @@ pub struct VerifyReport {
 }
 
 /// Walks the chain from the first event, in pages, and stops at the first broken link.
-pub async fn verify(db: &impl ConnectionTrait, mut progress: impl FnMut(u64)) -> AppResult<VerifyReport> {
+pub async fn verify(
+    db: &impl ConnectionTrait,
+    mut progress: impl FnMut(u64),
+) -> AppResult<VerifyReport> {
     const BATCH: u64 = 5_000;
     let mut v = ChainVerifier::default();
     let mut after_id = 0i64;
@@ -251,7 +284,10 @@ pub async fn verify(db: &impl ConnectionTrait, mut progress: impl FnMut(u64)) ->
             .all(db)
             .await?;
         if rows.is_empty() {
-            return Ok(VerifyReport { checked: v.checked, first_break: None });
+            return Ok(VerifyReport {
+                checked: v.checked,
+                first_break: None,
+            });
         }
         for r in &rows {
             let e = StoredEvent {
@@ -270,7 +306,10 @@ pub async fn verify(db: &impl ConnectionTrait, mut progress: impl FnMut(u64)) ->
                 hash: r.hash.clone(),
             };
             if let Err(b) = v.check(&e) {
-                return Ok(VerifyReport { checked: v.checked, first_break: Some(b) });
+                return Ok(VerifyReport {
+                    checked: v.checked,
+                    first_break: Some(b),
+                });
             }
         }
         after_id = rows.last().map(|r| r.id).unwrap_or(after_id);

@@ -1,9 +1,13 @@
 //! Signing in and out, passwords, and who a session or token belongs to.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use chrono::Duration;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
 use serde_json::json;
 use wujin_domain::password::{PasswordPolicyError, check_password};
 use wujin_storage::entity::{app_user, login_attempt, session};
@@ -25,7 +29,9 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -38,7 +44,9 @@ pub async fn hash_password_async(password: String) -> AppResult<String> {
 }
 
 async fn verify_password_async(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
 }
 
 /// A fixed hash to verify against when the username is unknown, so that an unknown user
@@ -60,7 +68,12 @@ pub fn policy_error(field: &str, e: PasswordPolicyError) -> FieldError {
 
 /// Signs a user in. Every attempt is written to the login log. Failures say only that the
 /// username or password is wrong, whichever it was.
-pub async fn login(app: &App, meta: &RequestMeta, username: &str, password: &str) -> AppResult<Actor> {
+pub async fn login(
+    app: &App,
+    meta: &RequestMeta,
+    username: &str,
+    password: &str,
+) -> AppResult<Actor> {
     let username = username.trim();
     let logged_name: String = username.chars().take(64).collect();
     let window_start = now() - Duration::minutes(app.config.login_window_minutes);
@@ -120,7 +133,13 @@ pub async fn login(app: &App, meta: &RequestMeta, username: &str, password: &str
     Actor::from_user(&user)
 }
 
-async fn log_attempt(app: &App, meta: &RequestMeta, username: &str, user_id: Option<i64>, outcome: &str) -> AppResult<()> {
+async fn log_attempt(
+    app: &App,
+    meta: &RequestMeta,
+    username: &str,
+    user_id: Option<i64>,
+    outcome: &str,
+) -> AppResult<()> {
     let tx = app.db.begin_write().await?;
     log_attempt_in(&tx, meta, username, user_id, outcome).await?;
     tx.commit().await?;
@@ -152,7 +171,9 @@ async fn log_attempt_in(
 /// The actor behind a stored user id (a session or a token), if the user still exists and is
 /// active.
 pub async fn load_actor(app: &App, user_id: i64) -> AppResult<Option<Actor>> {
-    let user = app_user::Entity::find_by_id(user_id).one(app.db.read()).await?;
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(app.db.read())
+        .await?;
     match user {
         Some(u) if u.active => Ok(Some(Actor::from_user(&u)?)),
         _ => Ok(None),
@@ -170,10 +191,16 @@ pub async fn change_own_password(
     keep_session_hash: Option<&str>,
 ) -> AppResult<()> {
     let id = ctx.actor.id.ok_or(AppError::Forbidden)?;
-    let user = app_user::Entity::find_by_id(id).one(app.db.read()).await?.ok_or(AppError::NotFound)?;
+    let user = app_user::Entity::find_by_id(id)
+        .one(app.db.read())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
     if !verify_password_async(current.to_string(), user.password_hash.clone()).await {
-        errors.push(FieldError::new("current_password", "error.password.current_wrong"));
+        errors.push(FieldError::new(
+            "current_password",
+            "error.password.current_wrong",
+        ));
     }
     if let Err(e) = check_password(&user.username, new) {
         errors.push(policy_error("new_password", e));
@@ -181,7 +208,10 @@ pub async fn change_own_password(
         errors.push(FieldError::new("new_password", "error.password.unchanged"));
     }
     if new != confirm {
-        errors.push(FieldError::new("confirm_password", "error.password.mismatch"));
+        errors.push(FieldError::new(
+            "confirm_password",
+            "error.password.mismatch",
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -224,7 +254,10 @@ pub async fn set_own_locale(app: &App, ctx: &Ctx, locale: &str) -> AppResult<()>
     }
     let id = ctx.actor.id.ok_or(AppError::Forbidden)?;
     let tx = app.db.begin_write().await?;
-    let user = app_user::Entity::find_by_id(id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let user = app_user::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if user.locale == locale {
         return Ok(());
     }

@@ -18,11 +18,12 @@ use crate::{App, now};
 pub async fn current(db: &impl ConnectionTrait) -> AppResult<WorkingCalendar> {
     let mut cal = WorkingCalendar::shipped();
     for row in calendar_year::Entity::find().all(db).await? {
-        let year = WorkingCalendar::parse_year(&row.toml)
-            .map_err(|e| AppError::Internal(format!("stored calendar year {} is invalid: {e}", row.year)))?;
-        cal = cal
-            .with_year(year)
-            .map_err(|e| AppError::Internal(format!("stored calendar year {} conflicts: {e}", row.year)))?;
+        let year = WorkingCalendar::parse_year(&row.toml).map_err(|e| {
+            AppError::Internal(format!("stored calendar year {} is invalid: {e}", row.year))
+        })?;
+        cal = cal.with_year(year).map_err(|e| {
+            AppError::Internal(format!("stored calendar year {} conflicts: {e}", row.year))
+        })?;
     }
     Ok(cal)
 }
@@ -42,7 +43,12 @@ pub struct YearSummary {
 pub async fn summary(app: &App, ctx: &Ctx) -> AppResult<Vec<YearSummary>> {
     ctx.require(Permission::ViewCalendar)?;
     let cal = current(app.db.read()).await?;
-    let stored: Vec<i32> = calendar_year::Entity::find().all(app.db.read()).await?.into_iter().map(|r| r.year).collect();
+    let stored: Vec<i32> = calendar_year::Entity::find()
+        .all(app.db.read())
+        .await?
+        .into_iter()
+        .map(|r| r.year)
+        .collect();
     let mut out = Vec::new();
     for y in cal.years() {
         let Some(t) = cal.year(y) else { continue };
@@ -53,7 +59,10 @@ pub async fn summary(app: &App, ctx: &Ctx) -> AppResult<Vec<YearSummary>> {
         let jan1 = chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
         let working_days = match cal.working_days_between(start, end) {
             Ok(n) => n,
-            Err(_) => cal.working_days_between(jan1, end).unwrap_or(0) + i64::from(cal.is_working_day(jan1).unwrap_or(false)),
+            Err(_) => {
+                cal.working_days_between(jan1, end).unwrap_or(0)
+                    + i64::from(cal.is_working_day(jan1).unwrap_or(false))
+            }
         };
         out.push(YearSummary {
             year: y,
@@ -80,15 +89,27 @@ fn calendar_error_key(e: &CalendarError) -> &'static str {
 pub async fn put_year(app: &App, ctx: &Ctx, text: &str) -> AppResult<(i32, String)> {
     ctx.require(Permission::ManageCalendar)?;
     let year = WorkingCalendar::parse_year(text).map_err(|e| {
-        AppError::Validation(vec![FieldError::with_detail("toml", calendar_error_key(&e), e.to_string())])
+        AppError::Validation(vec![FieldError::with_detail(
+            "toml",
+            calendar_error_key(&e),
+            e.to_string(),
+        )])
     })?;
     let tx = app.db.begin_write().await?;
     let cal = current(&tx).await?;
-    let before = cal.year(year.year).map(|y| json!({"off": y.off.len(), "work": y.work.len(), "source": y.source}));
+    let before = cal
+        .year(year.year)
+        .map(|y| json!({"off": y.off.len(), "work": y.work.len(), "source": y.source}));
     cal.with_year(year.clone()).map_err(|e| {
-        AppError::Validation(vec![FieldError::with_detail("toml", calendar_error_key(&e), e.to_string())])
+        AppError::Validation(vec![FieldError::with_detail(
+            "toml",
+            calendar_error_key(&e),
+            e.to_string(),
+        )])
     })?;
-    let existing = calendar_year::Entity::find_by_id(year.year).one(&tx).await?;
+    let existing = calendar_year::Entity::find_by_id(year.year)
+        .one(&tx)
+        .await?;
     let model = calendar_year::ActiveModel {
         year: Set(year.year),
         toml: Set(text.trim().to_string()),
@@ -98,7 +119,9 @@ pub async fn put_year(app: &App, ctx: &Ctx, text: &str) -> AppResult<(i32, Strin
     if existing.is_some() {
         calendar_year::Entity::update(model).exec(&tx).await?;
     } else {
-        calendar_year::Entity::insert(model).exec_without_returning(&tx).await?;
+        calendar_year::Entity::insert(model)
+            .exec_without_returning(&tx)
+            .await?;
     }
     audit::record(
         &tx,
@@ -109,7 +132,9 @@ pub async fn put_year(app: &App, ctx: &Ctx, text: &str) -> AppResult<(i32, Strin
             entity: "calendar_year",
             entity_id: year.year.to_string(),
             before,
-            after: Some(json!({"off": year.off.len(), "work": year.work.len(), "source": year.source})),
+            after: Some(
+                json!({"off": year.off.len(), "work": year.work.len(), "source": year.source}),
+            ),
         },
     )
     .await?;
@@ -178,18 +203,28 @@ pub struct YearDetail {
 pub async fn year_detail(app: &App, ctx: &Ctx, year: i32) -> AppResult<YearDetail> {
     let cal = view(app, ctx).await?;
     let t = cal.year(year).ok_or(AppError::NotFound)?;
-    let added_by_admin = calendar_year::Entity::find_by_id(year).one(app.db.read()).await?.is_some();
+    let added_by_admin = calendar_year::Entity::find_by_id(year)
+        .one(app.db.read())
+        .await?
+        .is_some();
     let mut holidays: Vec<HolidayGroup> = Vec::new();
     for &d in &t.off {
         let name = cal.holiday_name(d).map(str::to_string);
         match holidays.iter_mut().find(|g| g.name == name) {
             Some(g) => g.dates.push(d),
-            None => holidays.push(HolidayGroup { name, dates: vec![d] }),
+            None => holidays.push(HolidayGroup {
+                name,
+                dates: vec![d],
+            }),
         }
     }
-    let working_days = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+    let working_days = match (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) {
         (Some(jan1), Some(dec31)) => {
-            cal.working_days_between(jan1, dec31).unwrap_or(0) + i64::from(cal.is_working_day(jan1).unwrap_or(false))
+            cal.working_days_between(jan1, dec31).unwrap_or(0)
+                + i64::from(cal.is_working_day(jan1).unwrap_or(false))
         }
         _ => 0,
     };

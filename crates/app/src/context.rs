@@ -61,8 +61,9 @@ impl Actor {
     }
 
     pub fn from_user(u: &app_user::Model) -> AppResult<Actor> {
-        let role = Role::parse(&u.role)
-            .ok_or_else(|| AppError::Internal(format!("user {} has unknown role {}", u.id, u.role)))?;
+        let role = Role::parse(&u.role).ok_or_else(|| {
+            AppError::Internal(format!("user {} has unknown role {}", u.id, u.role))
+        })?;
         Ok(Actor {
             id: Some(u.id),
             username: u.username.clone(),
@@ -76,7 +77,12 @@ impl Actor {
     }
 
     pub fn scope(&self) -> DataScope {
-        DataScope::for_user(self.role, self.id.unwrap_or(0), self.department_id, self.enterprise_id)
+        DataScope::for_user(
+            self.role,
+            self.id.unwrap_or(0),
+            self.department_id,
+            self.enterprise_id,
+        )
     }
 
     pub fn can(&self, p: Permission) -> bool {
@@ -98,14 +104,24 @@ impl Ctx {
 
     /// The platform acting from the command line.
     pub fn cli() -> Ctx {
-        Ctx { actor: Actor::system("cli"), meta: RequestMeta::cli() }
+        Ctx {
+            actor: Actor::system("cli"),
+            meta: RequestMeta::cli(),
+        }
     }
 
     pub fn require(&self, p: Permission) -> AppResult<()> {
-        if self.actor.can(p) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.actor.can(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn granter(&self, unit_subtree: Vec<i64>) -> Granter {
-        Granter { role: self.actor.role, unit_subtree }
+        Granter {
+            role: self.actor.role,
+            unit_subtree,
+        }
     }
 }

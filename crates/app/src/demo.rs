@@ -10,7 +10,7 @@ use crate::auth::hash_password_async;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::seed::{seed_departments, unit_id};
-use crate::{App, now, notifications};
+use crate::{App, notifications, now};
 
 pub const DEMO_PASSWORD: &str = "demo12345";
 
@@ -122,7 +122,15 @@ pub async fn fill(app: &App) -> AppResult<bool> {
             },
         )
         .await?;
-        notifications::send(&tx, u.id, "welcome", "notify.welcome.title", "notify.welcome.body", Some("/account")).await?;
+        notifications::send(
+            &tx,
+            u.id,
+            "welcome",
+            "notify.welcome.title",
+            "notify.welcome.body",
+            Some("/account"),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(true)

@@ -1,7 +1,10 @@
 //! The departments tree (组织架构): browsing for everyone who works with units, editing for
 //! administrators.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wujin_domain::access::Permission;
@@ -110,24 +113,40 @@ pub async fn list(app: &App, ctx: &Ctx, f: &DepartmentFilter) -> AppResult<Vec<D
     }
     let mut ordered = Vec::new();
     walk(&units, None, 0, &mut ordered, &mut Vec::new());
-    let q = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let q =
+        f.q.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase);
     for (depth, u) in ordered {
         if let Some(q) = &q {
             let hit = u.name.to_lowercase().contains(q)
                 || u.code.to_lowercase().contains(q)
-                || u.short_name.as_deref().is_some_and(|s| s.to_lowercase().contains(q));
+                || u.short_name
+                    .as_deref()
+                    .is_some_and(|s| s.to_lowercase().contains(q));
             if !hit {
                 continue;
             }
         }
-        if f.kind.as_deref().is_some_and(|k| !k.is_empty() && k != u.kind) {
+        if f.kind
+            .as_deref()
+            .is_some_and(|k| !k.is_empty() && k != u.kind)
+        {
             continue;
         }
         if f.active.is_some_and(|a| a != u.active) {
             continue;
         }
-        let parent_name = u.parent_id.and_then(|p| units.iter().find(|x| x.id == p)).map(|p| p.name.clone());
-        let user_count = counts.iter().find(|(d, _)| *d == Some(u.id)).map(|(_, n)| *n as u64).unwrap_or(0);
+        let parent_name = u
+            .parent_id
+            .and_then(|p| units.iter().find(|x| x.id == p))
+            .map(|p| p.name.clone());
+        let user_count = counts
+            .iter()
+            .find(|(d, _)| *d == Some(u.id))
+            .map(|(_, n)| *n as u64)
+            .unwrap_or(0);
         out.push(DepartmentView {
             id: u.id,
             parent_id: u.parent_id,
@@ -147,7 +166,10 @@ pub async fn list(app: &App, ctx: &Ctx, f: &DepartmentFilter) -> AppResult<Vec<D
 
 pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<department::Model> {
     ctx.require(Permission::ViewDepartments)?;
-    department::Entity::find_by_id(id).one(app.db.read()).await?.ok_or(AppError::NotFound)
+    department::Entity::find_by_id(id)
+        .one(app.db.read())
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Input of the create and edit forms.
@@ -181,28 +203,48 @@ async fn validate(
     let mut errors = Vec::new();
     let code = input.code.trim().to_lowercase();
     let name = input.name.trim().to_string();
-    let short_name = input.short_name.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let short_name = input
+        .short_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     let kind = DepartmentKind::parse(input.kind.trim());
     if kind.is_none() {
         errors.push(FieldError::new("kind", "error.department.kind_invalid"));
     }
-    if code.len() < 2 || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if code.len() < 2
+        || code.len() > 32
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         errors.push(FieldError::new("code", "error.department.code_invalid"));
     }
     if name.is_empty() || name.chars().count() > 64 {
         errors.push(FieldError::new("name", "error.department.name_invalid"));
     }
     let units = all(db).await?;
-    if units.iter().any(|u| u.code == code && Some(u.id) != editing) {
+    if units
+        .iter()
+        .any(|u| u.code == code && Some(u.id) != editing)
+    {
         errors.push(FieldError::new("code", "error.department.code_taken"));
     }
     match (kind, input.parent_id) {
-        (Some(DepartmentKind::City), Some(_)) => errors.push(FieldError::new("parent_id", "error.department.city_is_root")),
-        (Some(k), None) if k != DepartmentKind::City => {
-            errors.push(FieldError::new("parent_id", "error.department.parent_required"))
-        }
+        (Some(DepartmentKind::City), Some(_)) => errors.push(FieldError::new(
+            "parent_id",
+            "error.department.city_is_root",
+        )),
+        (Some(k), None) if k != DepartmentKind::City => errors.push(FieldError::new(
+            "parent_id",
+            "error.department.parent_required",
+        )),
         (_, Some(p)) => match units.iter().find(|u| u.id == p) {
-            None => errors.push(FieldError::new("parent_id", "error.department.parent_missing")),
+            None => errors.push(FieldError::new(
+                "parent_id",
+                "error.department.parent_missing",
+            )),
             Some(_) => {
                 if let Some(id) = editing
                     && would_create_cycle(&nodes(&units), id, p)
@@ -216,7 +258,12 @@ async fn validate(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok((kind.unwrap_or(DepartmentKind::Department), code, name, short_name))
+    Ok((
+        kind.unwrap_or(DepartmentKind::Department),
+        code,
+        name,
+        short_name,
+    ))
 }
 
 pub async fn create(app: &App, ctx: &Ctx, input: &DepartmentInput) -> AppResult<department::Model> {
@@ -242,17 +289,31 @@ pub async fn create(app: &App, ctx: &Ctx, input: &DepartmentInput) -> AppResult<
         &tx,
         &ctx.actor,
         &ctx.meta,
-        Change { action: "create", entity: "department", entity_id: created.id.to_string(), before: None, after: Some(snapshot(&created)) },
+        Change {
+            action: "create",
+            entity: "department",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(snapshot(&created)),
+        },
     )
     .await?;
     tx.commit().await?;
     Ok(created)
 }
 
-pub async fn update(app: &App, ctx: &Ctx, id: i64, input: &DepartmentInput) -> AppResult<department::Model> {
+pub async fn update(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    input: &DepartmentInput,
+) -> AppResult<department::Model> {
     ctx.require(Permission::ManageDepartments)?;
     let tx = app.db.begin_write().await?;
-    let existing = department::Entity::find_by_id(id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let existing = department::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (kind, code, name, short_name) = validate(&tx, input, Some(id)).await?;
     let before = snapshot(&existing);
     let mut am = existing.into_active_model();
@@ -270,7 +331,13 @@ pub async fn update(app: &App, ctx: &Ctx, id: i64, input: &DepartmentInput) -> A
             &tx,
             &ctx.actor,
             &ctx.meta,
-            Change { action: "update", entity: "department", entity_id: id.to_string(), before: Some(before), after: Some(after) },
+            Change {
+                action: "update",
+                entity: "department",
+                entity_id: id.to_string(),
+                before: Some(before),
+                after: Some(after),
+            },
         )
         .await?;
     }
@@ -280,10 +347,18 @@ pub async fn update(app: &App, ctx: &Ctx, id: i64, input: &DepartmentInput) -> A
 
 /// Disables or re-enables a unit. A unit with active users or active sub-units cannot be
 /// disabled: they would be left pointing at a closed unit.
-pub async fn set_active(app: &App, ctx: &Ctx, id: i64, active: bool) -> AppResult<department::Model> {
+pub async fn set_active(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    active: bool,
+) -> AppResult<department::Model> {
     ctx.require(Permission::ManageDepartments)?;
     let tx = app.db.begin_write().await?;
-    let existing = department::Entity::find_by_id(id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let existing = department::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if existing.active == active {
         return Ok(existing);
     }
@@ -294,7 +369,9 @@ pub async fn set_active(app: &App, ctx: &Ctx, id: i64, active: bool) -> AppResul
             .count(&tx)
             .await?;
         if users > 0 {
-            return Err(AppError::Conflict("error.department.has_active_users".into()));
+            return Err(AppError::Conflict(
+                "error.department.has_active_users".into(),
+            ));
         }
         let children = department::Entity::find()
             .filter(department::Column::ParentId.eq(id))
@@ -302,7 +379,9 @@ pub async fn set_active(app: &App, ctx: &Ctx, id: i64, active: bool) -> AppResul
             .count(&tx)
             .await?;
         if children > 0 {
-            return Err(AppError::Conflict("error.department.has_active_children".into()));
+            return Err(AppError::Conflict(
+                "error.department.has_active_children".into(),
+            ));
         }
     }
     let before = snapshot(&existing);

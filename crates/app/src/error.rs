@@ -16,11 +16,19 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, key: &str) -> FieldError {
-        FieldError { field: field.to_string(), key: key.to_string(), detail: None }
+        FieldError {
+            field: field.to_string(),
+            key: key.to_string(),
+            detail: None,
+        }
     }
 
     pub fn with_detail(field: &str, key: &str, detail: impl Into<String>) -> FieldError {
-        FieldError { field: field.to_string(), key: key.to_string(), detail: Some(detail.into()) }
+        FieldError {
+            field: field.to_string(),
+            key: key.to_string(),
+            detail: Some(detail.into()),
+        }
     }
 }
 

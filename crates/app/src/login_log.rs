@@ -6,10 +6,10 @@ use serde::Serialize;
 use wujin_domain::access::Permission;
 use wujin_storage::entity::login_attempt;
 
+use crate::App;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
-use crate::App;
 
 #[derive(Debug, Clone, Default)]
 pub struct LoginFilter {
@@ -34,7 +34,13 @@ pub struct LoginAttemptView {
 }
 
 /// The whole log for those allowed; every user may see their own attempts.
-pub async fn list(app: &App, ctx: &Ctx, f: &LoginFilter, page: PageRequest, own_only: bool) -> AppResult<Page<LoginAttemptView>> {
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    f: &LoginFilter,
+    page: PageRequest,
+    own_only: bool,
+) -> AppResult<Page<LoginAttemptView>> {
     let mut q = login_attempt::Entity::find();
     if own_only {
         let id = ctx.actor.id.ok_or(AppError::Forbidden)?;
@@ -42,7 +48,12 @@ pub async fn list(app: &App, ctx: &Ctx, f: &LoginFilter, page: PageRequest, own_
     } else {
         ctx.require(Permission::ViewLoginLog)?;
     }
-    if let Some(u) = f.username.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(u) = f
+        .username
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         q = q.filter(login_attempt::Column::Username.eq(u));
     }
     if let Some(ip) = f.ip.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

@@ -2,7 +2,10 @@
 //! their own transaction. Titles and bodies are catalogue keys, translated when shown, so a
 //! message reads in the recipient's language.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::Serialize;
 use wujin_storage::entity::notification;
 
@@ -59,7 +62,12 @@ pub async fn unread_count(app: &App, ctx: &Ctx) -> AppResult<u64> {
         .await?)
 }
 
-pub async fn list(app: &App, ctx: &Ctx, unread_only: bool, page: PageRequest) -> AppResult<Page<NotificationView>> {
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    unread_only: bool,
+    page: PageRequest,
+) -> AppResult<Page<NotificationView>> {
     let id = own_id(ctx)?;
     let mut q = notification::Entity::find().filter(notification::Column::UserId.eq(id));
     if unread_only {
@@ -115,7 +123,10 @@ pub async fn mark_all_read(app: &App, ctx: &Ctx) -> AppResult<u64> {
     let user = own_id(ctx)?;
     let tx = app.db.begin_write().await?;
     let res = notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, sea_orm::sea_query::Expr::value(now()))
+        .col_expr(
+            notification::Column::ReadAt,
+            sea_orm::sea_query::Expr::value(now()),
+        )
         .filter(notification::Column::UserId.eq(user))
         .filter(notification::Column::ReadAt.is_null())
         .exec(&tx)

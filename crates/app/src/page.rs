@@ -14,7 +14,10 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { page: 1, per_page: DEFAULT_PER_PAGE }
+        PageRequest {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
     }
 }
 
@@ -46,7 +49,12 @@ impl<T> Page<T> {
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), total: self.total, page: self.page, per_page: self.per_page }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
     }
 }
 

@@ -13,16 +13,51 @@ use crate::{App, now};
 
 /// (code, name, short name, kind) of every seeded unit below the city.
 pub const YONGKANG_UNITS: &[(&str, &str, &str, DepartmentKind)] = &[
-    ("jxj", "市经济和信息化局", "经信局", DepartmentKind::Department),
-    ("fgj", "市发展和改革局", "发改局", DepartmentKind::Department),
+    (
+        "jxj",
+        "市经济和信息化局",
+        "经信局",
+        DepartmentKind::Department,
+    ),
+    (
+        "fgj",
+        "市发展和改革局",
+        "发改局",
+        DepartmentKind::Department,
+    ),
     ("czj", "市财政局", "财政局", DepartmentKind::Department),
-    ("zrzyj", "市自然资源和规划局", "自然资源和规划局", DepartmentKind::Department),
-    ("sthjj", "市生态环境分局", "生态环境局", DepartmentKind::Department),
+    (
+        "zrzyj",
+        "市自然资源和规划局",
+        "自然资源和规划局",
+        DepartmentKind::Department,
+    ),
+    (
+        "sthjj",
+        "市生态环境分局",
+        "生态环境局",
+        DepartmentKind::Department,
+    ),
     ("swj", "市税务局", "税务局", DepartmentKind::Department),
-    ("scjgj", "市市场监督管理局", "市场监管局", DepartmentKind::Department),
-    ("rsj", "市人力资源和社会保障局", "人力社保局", DepartmentKind::Department),
+    (
+        "scjgj",
+        "市市场监督管理局",
+        "市场监管局",
+        DepartmentKind::Department,
+    ),
+    (
+        "rsj",
+        "市人力资源和社会保障局",
+        "人力社保局",
+        DepartmentKind::Department,
+    ),
     ("tjj", "市统计局", "统计局", DepartmentKind::Department),
-    ("gdgs", "国网永康市供电公司", "供电公司", DepartmentKind::Department),
+    (
+        "gdgs",
+        "国网永康市供电公司",
+        "供电公司",
+        DepartmentKind::Department,
+    ),
     ("dcs", "市政府督查室", "督查室", DepartmentKind::Department),
     ("dongcheng", "东城街道", "东城", DepartmentKind::Street),
     ("xicheng", "西城街道", "西城", DepartmentKind::Street),

@@ -1,7 +1,9 @@
 //! Personal API tokens (个人访问令牌): created and revoked by their owner, stored as sha256
 //! hashes, sent as `Authorization: Bearer …`.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -57,7 +59,12 @@ pub async fn list_own(app: &App, ctx: &Ctx) -> AppResult<Vec<TokenView>> {
 }
 
 /// Creates a token and returns it in clear text, the only time it is ever shown.
-pub async fn create(app: &App, ctx: &Ctx, name: &str, valid_days: Option<i64>) -> AppResult<(TokenView, String)> {
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    name: &str,
+    valid_days: Option<i64>,
+) -> AppResult<(TokenView, String)> {
     let user = ctx.actor.id.ok_or(AppError::Forbidden)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 {
@@ -151,10 +158,15 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Actor>> {
     let Some(actor) = crate::auth::load_actor(app, t.user_id).await? else {
         return Ok(None);
     };
-    if t.last_used_at.is_none_or(|u| n - u > chrono::Duration::minutes(1)) {
+    if t.last_used_at
+        .is_none_or(|u| n - u > chrono::Duration::minutes(1))
+    {
         let tx = app.db.begin_write().await?;
         api_token::Entity::update_many()
-            .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(n))
+            .col_expr(
+                api_token::Column::LastUsedAt,
+                sea_orm::sea_query::Expr::value(n),
+            )
             .filter(api_token::Column::Id.eq(t.id))
             .exec(&tx)
             .await?;

@@ -2,7 +2,10 @@
 //! change only users of units their scope covers, and may grant only roles and units within
 //! their own.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wujin_domain::access::{GrantError, Permission, Role, UnitRequirement};
@@ -40,7 +43,10 @@ pub struct UserView {
 }
 
 fn view(u: app_user::Model, units: &[department::Model]) -> UserView {
-    let department_name = u.department_id.and_then(|d| units.iter().find(|x| x.id == d)).map(|d| d.name.clone());
+    let department_name = u
+        .department_id
+        .and_then(|d| units.iter().find(|x| x.id == d))
+        .map(|d| d.name.clone());
     UserView {
         id: u.id,
         username: u.username,
@@ -88,7 +94,12 @@ pub struct UserFilter {
     pub dir: Option<String>,
 }
 
-pub async fn list(app: &App, ctx: &Ctx, f: &UserFilter, page: PageRequest) -> AppResult<Page<UserView>> {
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    f: &UserFilter,
+    page: PageRequest,
+) -> AppResult<Page<UserView>> {
     ctx.require(Permission::ViewUsers)?;
     let scope = scope_units(app, ctx).await?;
     let mut q = app_user::Entity::find();
@@ -130,7 +141,12 @@ pub async fn list(app: &App, ctx: &Ctx, f: &UserFilter, page: PageRequest) -> Ap
         .all(app.db.read())
         .await?;
     let units = crate::departments::all(app.db.read()).await?;
-    Ok(Page { items: rows.into_iter().map(|u| view(u, &units)).collect(), total, page: page.page, per_page: page.per_page })
+    Ok(Page {
+        items: rows.into_iter().map(|u| view(u, &units)).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
 }
 
 /// One user, if the caller's scope reaches them; otherwise `NotFound` (not `Forbidden`, so a
@@ -138,7 +154,10 @@ pub async fn list(app: &App, ctx: &Ctx, f: &UserFilter, page: PageRequest) -> Ap
 pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<UserView> {
     // Everyone may read their own account.
     if ctx.actor.id == Some(id) {
-        let u = app_user::Entity::find_by_id(id).one(app.db.read()).await?.ok_or(AppError::NotFound)?;
+        let u = app_user::Entity::find_by_id(id)
+            .one(app.db.read())
+            .await?
+            .ok_or(AppError::NotFound)?;
         let units = crate::departments::all(app.db.read()).await?;
         return Ok(view(u, &units));
     }
@@ -149,7 +168,10 @@ pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<UserView> {
 }
 
 async fn load_in_scope(app: &App, ctx: &Ctx, id: i64) -> AppResult<app_user::Model> {
-    let u = app_user::Entity::find_by_id(id).one(app.db.read()).await?.ok_or(AppError::NotFound)?;
+    let u = app_user::Entity::find_by_id(id)
+        .one(app.db.read())
+        .await?
+        .ok_or(AppError::NotFound)?;
     if let Some(units) = scope_units(app, ctx).await?
         && !u.department_id.is_some_and(|d| units.contains(&d))
     {
@@ -184,11 +206,17 @@ pub async fn grantable(app: &App, ctx: &Ctx) -> AppResult<(Vec<Role>, Vec<depart
 
 /// Units the users list can be filtered by: those the caller's scope covers, in tree order
 /// (with their depth, for indentation).
-pub async fn filter_units(app: &App, ctx: &Ctx) -> AppResult<Vec<crate::departments::DepartmentView>> {
+pub async fn filter_units(
+    app: &App,
+    ctx: &Ctx,
+) -> AppResult<Vec<crate::departments::DepartmentView>> {
     ctx.require(Permission::ViewUsers)?;
     let scope = scope_units(app, ctx).await?;
     let units = crate::departments::list(app, ctx, &Default::default()).await?;
-    Ok(units.into_iter().filter(|u| scope.as_ref().is_none_or(|s| s.contains(&u.id))).collect())
+    Ok(units
+        .into_iter()
+        .filter(|u| scope.as_ref().is_none_or(|s| s.contains(&u.id)))
+        .collect())
 }
 
 /// Whether the caller may edit, disable, enable or reset the password of this user (the
@@ -201,7 +229,10 @@ pub async fn may_manage(app: &App, ctx: &Ctx, target: &UserView) -> AppResult<bo
         return Ok(false);
     };
     let subtree = scope_units(app, ctx).await?.unwrap_or_default();
-    Ok(ctx.granter(subtree).may_grant(role, target.department_id).is_ok())
+    Ok(ctx
+        .granter(subtree)
+        .may_grant(role, target.department_id)
+        .is_ok())
 }
 
 struct Checked {
@@ -213,17 +244,27 @@ struct Checked {
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// Validates the input and the grant; returns every field problem at once.
-async fn check(app: &App, ctx: &Ctx, input: &UserInput, editing: Option<i64>) -> AppResult<Checked> {
+async fn check(
+    app: &App,
+    ctx: &Ctx,
+    input: &UserInput,
+    editing: Option<i64>,
+) -> AppResult<Checked> {
     let mut errors = Vec::new();
     let username = input.username.trim().to_string();
     let display_name = input.display_name.trim().to_string();
     if username.len() < 2
         || username.len() > 32
-        || !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
         errors.push(FieldError::new("username", "error.user.username_invalid"));
     } else {
@@ -236,11 +277,17 @@ async fn check(app: &App, ctx: &Ctx, input: &UserInput, editing: Option<i64>) ->
         }
     }
     if display_name.is_empty() || display_name.chars().count() > 64 {
-        errors.push(FieldError::new("display_name", "error.user.display_name_invalid"));
+        errors.push(FieldError::new(
+            "display_name",
+            "error.user.display_name_invalid",
+        ));
     }
     let phone = clean(&input.phone);
     if let Some(p) = &phone
-        && (p.len() > 20 || !p.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
+        && (p.len() > 20
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ')))
     {
         errors.push(FieldError::new("phone", "error.user.phone_invalid"));
     }
@@ -259,13 +306,19 @@ async fn check(app: &App, ctx: &Ctx, input: &UserInput, editing: Option<i64>) ->
                 None => None,
             };
             if input.department_id.is_some() && unit.as_ref().is_none_or(|u| !u.active) {
-                errors.push(FieldError::new("department_id", "error.user.department_missing"));
+                errors.push(FieldError::new(
+                    "department_id",
+                    "error.user.department_missing",
+                ));
             } else {
                 let kind = unit.as_ref().and_then(|u| DepartmentKind::parse(&u.kind));
                 let fits = match role.unit_requirement() {
                     UnitRequirement::Optional => true,
                     UnitRequirement::CityDepartment => {
-                        matches!(kind, Some(DepartmentKind::Department | DepartmentKind::City))
+                        matches!(
+                            kind,
+                            Some(DepartmentKind::Department | DepartmentKind::City)
+                        )
                     }
                     UnitRequirement::Town => kind.is_some_and(DepartmentKind::is_town),
                 };
@@ -279,10 +332,14 @@ async fn check(app: &App, ctx: &Ctx, input: &UserInput, editing: Option<i64>) ->
                 let subtree = scope_units(app, ctx).await?.unwrap_or_default();
                 match ctx.granter(subtree).may_grant(role, input.department_id) {
                     Ok(()) => {}
-                    Err(GrantError::RoleNotGrantable) => errors.push(FieldError::new("role", "error.user.role_not_grantable")),
-                    Err(GrantError::UnitOutsideScope) | Err(GrantError::UnitRequired) => {
-                        errors.push(FieldError::new("department_id", "error.user.department_outside_scope"))
+                    Err(GrantError::RoleNotGrantable) => {
+                        errors.push(FieldError::new("role", "error.user.role_not_grantable"))
                     }
+                    Err(GrantError::UnitOutsideScope) | Err(GrantError::UnitRequired) => errors
+                        .push(FieldError::new(
+                            "department_id",
+                            "error.user.department_outside_scope",
+                        )),
                 }
             }
         }
@@ -290,14 +347,27 @@ async fn check(app: &App, ctx: &Ctx, input: &UserInput, editing: Option<i64>) ->
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok(Checked { username, display_name, role: role.unwrap_or(Role::Cadre), phone, email })
+    Ok(Checked {
+        username,
+        display_name,
+        role: role.unwrap_or(Role::Cadre),
+        phone,
+        email,
+    })
 }
 
 /// Creates a user with a temporary password they must change at first sign-in.
-pub async fn create(app: &App, ctx: &Ctx, input: &UserInput, temporary_password: &str) -> AppResult<UserView> {
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    input: &UserInput,
+    temporary_password: &str,
+) -> AppResult<UserView> {
     ctx.require(Permission::ManageUsers)?;
     // Report a weak password together with every other problem of the form.
-    let password_error = check_password(input.username.trim(), temporary_password).err().map(|e| policy_error("password", e));
+    let password_error = check_password(input.username.trim(), temporary_password)
+        .err()
+        .map(|e| policy_error("password", e));
     let c = match (check(app, ctx, input, None).await, password_error) {
         (Ok(c), None) => c,
         (Ok(_), Some(p)) => return Err(AppError::Validation(vec![p])),
@@ -335,7 +405,13 @@ pub async fn create(app: &App, ctx: &Ctx, input: &UserInput, temporary_password:
         &tx,
         &ctx.actor,
         &ctx.meta,
-        Change { action: "create", entity: "user", entity_id: created.id.to_string(), before: None, after: Some(snapshot(&created)) },
+        Change {
+            action: "create",
+            entity: "user",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(snapshot(&created)),
+        },
     )
     .await?;
     notifications::send(
@@ -354,7 +430,10 @@ pub async fn create(app: &App, ctx: &Ctx, input: &UserInput, temporary_password:
 
 /// A racing insert of the same username becomes the same field error as the pre-check.
 fn unique_violation(e: sea_orm::DbErr, field: &str, key: &str) -> AppError {
-    if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+    if matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    ) {
         AppError::field(field, key)
     } else {
         AppError::Db(e)
@@ -390,13 +469,22 @@ pub async fn update(app: &App, ctx: &Ctx, id: i64, input: &UserInput) -> AppResu
     if before != after {
         // A change of role or unit changes what the user may see: end their sessions.
         if before["role"] != after["role"] || before["department_id"] != after["department_id"] {
-            session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&tx).await?;
+            session::Entity::delete_many()
+                .filter(session::Column::UserId.eq(id))
+                .exec(&tx)
+                .await?;
         }
         audit::record(
             &tx,
             &ctx.actor,
             &ctx.meta,
-            Change { action: "update", entity: "user", entity_id: id.to_string(), before: Some(before), after: Some(after) },
+            Change {
+                action: "update",
+                entity: "user",
+                entity_id: id.to_string(),
+                before: Some(before),
+                after: Some(after),
+            },
         )
         .await?;
     }
@@ -410,7 +498,9 @@ pub async fn update(app: &App, ctx: &Ctx, id: i64, input: &UserInput) -> AppResu
 async fn ensure_may_manage(app: &App, ctx: &Ctx, target: &app_user::Model) -> AppResult<()> {
     let role = Role::parse(&target.role).ok_or(AppError::Forbidden)?;
     let subtree = scope_units(app, ctx).await?.unwrap_or_default();
-    ctx.granter(subtree).may_grant(role, target.department_id).map_err(|_| AppError::Forbidden)
+    ctx.granter(subtree)
+        .may_grant(role, target.department_id)
+        .map_err(|_| AppError::Forbidden)
 }
 
 /// Disables or re-enables a user. Disabling ends every session and token use of theirs.
@@ -432,7 +522,10 @@ pub async fn set_active(app: &App, ctx: &Ctx, id: i64, active: bool) -> AppResul
     am.updated_at = Set(now());
     let updated = am.update(&tx).await?;
     if !active {
-        session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&tx).await?;
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(id))
+            .exec(&tx)
+            .await?;
     }
     audit::record(
         &tx,
@@ -453,7 +546,12 @@ pub async fn set_active(app: &App, ctx: &Ctx, id: i64, active: bool) -> AppResul
 
 /// Gives the user a new temporary password, which they must change at their next sign-in.
 /// Their sessions end.
-pub async fn reset_password(app: &App, ctx: &Ctx, id: i64, temporary_password: &str) -> AppResult<()> {
+pub async fn reset_password(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    temporary_password: &str,
+) -> AppResult<()> {
     ctx.require(Permission::ManageUsers)?;
     let existing = load_in_scope(app, ctx, id).await?;
     ensure_may_manage(app, ctx, &existing).await?;
@@ -469,17 +567,34 @@ pub async fn reset_password(app: &App, ctx: &Ctx, id: i64, temporary_password: &
     am.password_changed_at = Set(now());
     am.updated_at = Set(now());
     let updated = am.update(&tx).await?;
-    session::Entity::delete_many().filter(session::Column::UserId.eq(id)).exec(&tx).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(id))
+        .exec(&tx)
+        .await?;
     let mut after = snapshot(&updated);
     after["password_reset"] = json!(true);
     audit::record(
         &tx,
         &ctx.actor,
         &ctx.meta,
-        Change { action: "reset_password", entity: "user", entity_id: id.to_string(), before: Some(before), after: Some(after) },
+        Change {
+            action: "reset_password",
+            entity: "user",
+            entity_id: id.to_string(),
+            before: Some(before),
+            after: Some(after),
+        },
     )
     .await?;
-    notifications::send(&tx, id, "password_reset", "notify.password_reset.title", "notify.password_reset.body", Some("/account/password")).await?;
+    notifications::send(
+        &tx,
+        id,
+        "password_reset",
+        "notify.password_reset.title",
+        "notify.password_reset.body",
+        Some("/account/password"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -489,5 +604,7 @@ pub fn generate_temporary_password() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..12).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+    (0..12)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
 }

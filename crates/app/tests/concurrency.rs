@@ -9,7 +9,9 @@ use wujin_testkit::TestDb;
 async fn concurrent_writes_all_succeed_and_the_chain_verifies() {
     let t = TestDb::new().await;
     let app = App::new(t.db.clone(), AppConfig::default());
-    wujin_app::seed::seed_departments(&app, &Ctx::cli()).await.unwrap();
+    wujin_app::seed::seed_departments(&app, &Ctx::cli())
+        .await
+        .unwrap();
     let unit = wujin_app::seed::unit_id(&app, "jxj").await.unwrap();
     let mut tasks = Vec::new();
     for i in 0..40 {
@@ -30,9 +32,18 @@ async fn concurrent_writes_all_succeed_and_the_chain_verifies() {
         }));
     }
     for task in tasks {
-        task.await.unwrap().expect("every concurrent write succeeds");
+        task.await
+            .unwrap()
+            .expect("every concurrent write succeeds");
     }
-    let users = wujin_app::users::list(&app, &Ctx::cli(), &Default::default(), PageRequest::default()).await.unwrap();
+    let users = wujin_app::users::list(
+        &app,
+        &Ctx::cli(),
+        &Default::default(),
+        PageRequest::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(users.total, 40);
     let report = wujin_app::audit::verify(t.db.read(), |_| {}).await.unwrap();
     assert_eq!(report.first_break, None);
@@ -44,10 +55,22 @@ async fn concurrent_writes_all_succeed_and_the_chain_verifies() {
 async fn a_failed_write_leaves_no_audit_event() {
     let t = TestDb::new().await;
     let app = App::new(t.db.clone(), AppConfig::default());
-    wujin_app::seed::seed_departments(&app, &Ctx::cli()).await.unwrap();
-    let before = wujin_app::audit::verify(t.db.read(), |_| {}).await.unwrap().checked;
-    let bad = UserInput { username: "a".into(), display_name: "".into(), role: "king".into(), ..Default::default() };
-    let err = wujin_app::users::create(&app, &Ctx::cli(), &bad, "password-123").await.unwrap_err();
+    wujin_app::seed::seed_departments(&app, &Ctx::cli())
+        .await
+        .unwrap();
+    let before = wujin_app::audit::verify(t.db.read(), |_| {})
+        .await
+        .unwrap()
+        .checked;
+    let bad = UserInput {
+        username: "a".into(),
+        display_name: "".into(),
+        role: "king".into(),
+        ..Default::default()
+    };
+    let err = wujin_app::users::create(&app, &Ctx::cli(), &bad, "password-123")
+        .await
+        .unwrap_err();
     match err {
         wujin_app::AppError::Validation(fields) => {
             let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
@@ -55,6 +78,9 @@ async fn a_failed_write_leaves_no_audit_event() {
         }
         other => panic!("expected validation error, got {other:?}"),
     }
-    let after = wujin_app::audit::verify(t.db.read(), |_| {}).await.unwrap().checked;
+    let after = wujin_app::audit::verify(t.db.read(), |_| {})
+        .await
+        .unwrap()
+        .checked;
     assert_eq!(before, after);
 }

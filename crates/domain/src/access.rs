@@ -242,7 +242,10 @@ mod tests {
 
     #[test]
     fn scope_follows_role_and_unit() {
-        assert_eq!(DataScope::for_user(Role::Leader, 1, Some(5), None), DataScope::All);
+        assert_eq!(
+            DataScope::for_user(Role::Leader, 1, Some(5), None),
+            DataScope::All
+        );
         assert_eq!(
             DataScope::for_user(Role::Department, 1, Some(5), None),
             DataScope::DepartmentTree { department_id: 5 }
@@ -251,33 +254,62 @@ mod tests {
             DataScope::for_user(Role::Town, 1, Some(7), None),
             DataScope::Town { town_id: 7 }
         );
-        assert_eq!(DataScope::for_user(Role::Town, 1, None, None), DataScope::Nothing);
+        assert_eq!(
+            DataScope::for_user(Role::Town, 1, None, None),
+            DataScope::Nothing
+        );
         assert_eq!(
             DataScope::for_user(Role::Cadre, 9, Some(7), None),
             DataScope::AssignedEnterprises { user_id: 9 }
         );
         assert_eq!(
             DataScope::for_user(Role::Enterprise, 9, None, Some(3)),
-            DataScope::OwnEnterprise { enterprise_id: Some(3) }
+            DataScope::OwnEnterprise {
+                enterprise_id: Some(3)
+            }
         );
     }
 
     #[test]
     fn nobody_grants_more_than_they_hold() {
-        let dept = Granter { role: Role::Department, unit_subtree: vec![10, 11] };
+        let dept = Granter {
+            role: Role::Department,
+            unit_subtree: vec![10, 11],
+        };
         assert_eq!(dept.may_grant(Role::Cadre, Some(11)), Ok(()));
         assert_eq!(dept.may_grant(Role::Department, Some(10)), Ok(()));
-        assert_eq!(dept.may_grant(Role::Admin, Some(10)), Err(GrantError::RoleNotGrantable));
-        assert_eq!(dept.may_grant(Role::Leader, Some(10)), Err(GrantError::RoleNotGrantable));
-        assert_eq!(dept.may_grant(Role::Town, Some(10)), Err(GrantError::RoleNotGrantable));
-        assert_eq!(dept.may_grant(Role::Cadre, Some(12)), Err(GrantError::UnitOutsideScope));
-        assert_eq!(dept.may_grant(Role::Cadre, None), Err(GrantError::UnitOutsideScope));
-        let admin = Granter { role: Role::Admin, unit_subtree: vec![] };
+        assert_eq!(
+            dept.may_grant(Role::Admin, Some(10)),
+            Err(GrantError::RoleNotGrantable)
+        );
+        assert_eq!(
+            dept.may_grant(Role::Leader, Some(10)),
+            Err(GrantError::RoleNotGrantable)
+        );
+        assert_eq!(
+            dept.may_grant(Role::Town, Some(10)),
+            Err(GrantError::RoleNotGrantable)
+        );
+        assert_eq!(
+            dept.may_grant(Role::Cadre, Some(12)),
+            Err(GrantError::UnitOutsideScope)
+        );
+        assert_eq!(
+            dept.may_grant(Role::Cadre, None),
+            Err(GrantError::UnitOutsideScope)
+        );
+        let admin = Granter {
+            role: Role::Admin,
+            unit_subtree: vec![],
+        };
         for r in Role::ALL {
             assert_eq!(admin.may_grant(r, None), Ok(()));
         }
         for r in [Role::Leader, Role::Cadre, Role::Enterprise] {
-            let g = Granter { role: r, unit_subtree: vec![1] };
+            let g = Granter {
+                role: r,
+                unit_subtree: vec![1],
+            };
             assert!(g.may_grant(Role::Cadre, Some(1)).is_err());
         }
     }

@@ -88,7 +88,11 @@ impl StoredEvent {
 pub enum ChainBreak {
     /// The event's stored `prev_hash` is not the hash of the event before it (an event was
     /// removed, inserted or reordered).
-    PrevHashMismatch { id: i64, expected: String, found: String },
+    PrevHashMismatch {
+        id: i64,
+        expected: String,
+        found: String,
+    },
     /// The event's content no longer matches its stored hash (the row was edited).
     ContentChanged { id: i64 },
 }
@@ -104,7 +108,11 @@ impl ChainBreak {
 impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ChainBreak::PrevHashMismatch { id, expected, found } => write!(
+            ChainBreak::PrevHashMismatch {
+                id,
+                expected,
+                found,
+            } => write!(
                 f,
                 "audit event {id}: prev_hash {found} does not match the previous event's hash {expected} (an event before it was removed, inserted or changed)"
             ),
@@ -126,7 +134,10 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { last_hash: GENESIS_HASH.to_string(), checked: 0 }
+        Self {
+            last_hash: GENESIS_HASH.to_string(),
+            checked: 0,
+        }
     }
 }
 

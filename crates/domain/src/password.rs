@@ -38,11 +38,23 @@ mod tests {
 
     #[test]
     fn policy() {
-        assert_eq!(check_password("zhang", "short"), Err(PasswordPolicyError::TooShort));
-        assert_eq!(check_password("zhangsan1", "ZhangSan1"), Err(PasswordPolicyError::SameAsUsername));
+        assert_eq!(
+            check_password("zhang", "short"),
+            Err(PasswordPolicyError::TooShort)
+        );
+        assert_eq!(
+            check_password("zhangsan1", "ZhangSan1"),
+            Err(PasswordPolicyError::SameAsUsername)
+        );
         assert_eq!(check_password("zhang", "永康五金产业转型"), Ok(()));
-        assert_eq!(check_password("zhang", "1234567"), Err(PasswordPolicyError::TooShort));
+        assert_eq!(
+            check_password("zhang", "1234567"),
+            Err(PasswordPolicyError::TooShort)
+        );
         assert_eq!(check_password("zhang", "12345678"), Ok(()));
-        assert_eq!(check_password("zhang", &"x".repeat(129)), Err(PasswordPolicyError::TooLong));
+        assert_eq!(
+            check_password("zhang", &"x".repeat(129)),
+            Err(PasswordPolicyError::TooLong)
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqlxSqliteConnector, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -31,7 +31,9 @@ impl DatabaseTarget {
     pub fn parse(url: &str) -> Result<DatabaseTarget, DbErr> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(DatabaseTarget::Postgres { url: url.to_string() });
+            return Ok(DatabaseTarget::Postgres {
+                url: url.to_string(),
+            });
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -44,7 +46,9 @@ impl DatabaseTarget {
                 redact(url)
             )));
         }
-        Ok(DatabaseTarget::Sqlite { path: PathBuf::from(path) })
+        Ok(DatabaseTarget::Sqlite {
+            path: PathBuf::from(path),
+        })
     }
 }
 
@@ -82,7 +86,11 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(30))
                     .sqlx_logging(false);
                 let conn = Database::connect(opts).await?;
-                Ok(Db { read: conn.clone(), write: conn, target })
+                Ok(Db {
+                    read: conn.clone(),
+                    write: conn,
+                    target,
+                })
             }
             DatabaseTarget::Sqlite { path } => {
                 let base = SqliteConnectOptions::from_str("sqlite://")
@@ -100,10 +108,12 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(60))
                     .connect_with(base.clone())
                     .await
-                    .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::Internal(format!(
-                        "cannot open SQLite database {}: {e}",
-                        path.display()
-                    ))))?;
+                    .map_err(|e| {
+                        DbErr::Conn(sea_orm::RuntimeErr::Internal(format!(
+                            "cannot open SQLite database {}: {e}",
+                            path.display()
+                        )))
+                    })?;
                 let read_pool = sea_orm::sqlx::pool::PoolOptions::<sea_orm::sqlx::Sqlite>::new()
                     .max_connections(4)
                     .min_connections(1)
@@ -186,11 +196,15 @@ mod tests {
     fn targets() {
         assert_eq!(
             DatabaseTarget::parse("wujin.db").unwrap(),
-            DatabaseTarget::Sqlite { path: "wujin.db".into() }
+            DatabaseTarget::Sqlite {
+                path: "wujin.db".into()
+            }
         );
         assert_eq!(
             DatabaseTarget::parse("sqlite:///tmp/x.db?mode=rwc").unwrap(),
-            DatabaseTarget::Sqlite { path: "/tmp/x.db".into() }
+            DatabaseTarget::Sqlite {
+                path: "/tmp/x.db".into()
+            }
         );
         assert!(matches!(
             DatabaseTarget::parse("postgres://u:p@h/db").unwrap(),

@@ -1,7 +1,7 @@
 //! Where SQLite and PostgreSQL differ, and nowhere else.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement};
 
 /// Serialises appends to the audit chain across every instance. On PostgreSQL this takes a
 /// transaction-scoped advisory lock; on SQLite the write transaction already holds the
@@ -25,5 +25,6 @@ pub fn contains_ci<C: ColumnTrait>(col: C, needle: &str) -> SimpleExpr {
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    Expr::expr(Func::lower(col.into_expr())).like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+    Expr::expr(Func::lower(col.into_expr()))
+        .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }

@@ -8,5 +8,5 @@ pub mod entity;
 pub mod migration;
 pub mod sessions;
 
-pub use db::{Db, DatabaseTarget};
+pub use db::{DatabaseTarget, Db};
 pub use sea_orm;

@@ -41,7 +41,9 @@ pub async fn write(
             session::Entity::update(m).exec(&tx).await?;
         }
         None => {
-            session::Entity::insert(model).exec_without_returning(&tx).await?;
+            session::Entity::insert(model)
+                .exec_without_returning(&tx)
+                .await?;
         }
     }
     tx.commit().await?;
@@ -49,12 +51,19 @@ pub async fn write(
 }
 
 /// The session, if it exists and has not expired.
-pub async fn load_live(db: &Db, id_hash: String, now: DateTime<Utc>) -> Result<Option<StoredSession>, DbErr> {
+pub async fn load_live(
+    db: &Db,
+    id_hash: String,
+    now: DateTime<Utc>,
+) -> Result<Option<StoredSession>, DbErr> {
     Ok(session::Entity::find_by_id(id_hash)
         .filter(session::Column::ExpiresAt.gt(now))
         .one(db.read())
         .await?
-        .map(|r| StoredSession { data_json: r.data_json, expires_at: r.expires_at }))
+        .map(|r| StoredSession {
+            data_json: r.data_json,
+            expires_at: r.expires_at,
+        }))
 }
 
 pub async fn delete(db: &Db, id_hash: String) -> Result<(), DbErr> {

@@ -34,20 +34,35 @@ fn random_suffix() -> String {
 
 impl TestDb {
     pub async fn new() -> TestDb {
-        match std::env::var("WUJIN_TEST_DATABASE_URL").ok().filter(|s| !s.trim().is_empty()) {
+        match std::env::var("WUJIN_TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
             Some(admin_url) => {
                 let name = format!("wujin_test_{}", random_suffix());
-                let admin = Database::connect(admin_url.as_str()).await.expect("connect to WUJIN_TEST_DATABASE_URL");
+                let admin = Database::connect(admin_url.as_str())
+                    .await
+                    .expect("connect to WUJIN_TEST_DATABASE_URL");
                 admin
-                    .execute_raw(Statement::from_string(admin.get_database_backend(), format!("CREATE DATABASE {name}")))
+                    .execute_raw(Statement::from_string(
+                        admin.get_database_backend(),
+                        format!("CREATE DATABASE {name}"),
+                    ))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin_url.clone());
                 let url = format!("{base}/{name}");
                 let db = Db::connect(&url).await.expect("open test database");
                 db.migrate().await.expect("migrate");
-                TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } }
+                TestDb {
+                    db,
+                    url,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
             }
             None => {
                 let dir = std::env::temp_dir().join("wujin-tests");
@@ -56,7 +71,11 @@ impl TestDb {
                 let url = format!("sqlite://{}", path.display());
                 let db = Db::connect(&url).await.expect("open test database");
                 db.migrate().await.expect("migrate");
-                TestDb { db, url, cleanup: Cleanup::Sqlite(path) }
+                TestDb {
+                    db,
+                    url,
+                    cleanup: Cleanup::Sqlite(path),
+                }
             }
         }
     }
@@ -79,7 +98,10 @@ impl Drop for TestDb {
                 let name = name.clone();
                 // Drop on a separate thread with its own runtime: Drop cannot await.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     rt.block_on(async {
                         let admin = Database::connect(admin_url.as_str()).await.ok()?;
                         admin
@@ -117,9 +139,16 @@ impl TestApp {
     pub async fn spawn_with(config: AppConfig, web: WebConfig) -> TestApp {
         let test_db = TestDb::new().await;
         let app = App::new(test_db.db.clone(), config);
-        wujin_app::seed::seed_departments(&app, &Ctx::cli()).await.expect("seed departments");
-        let state = AppState { app: app.clone(), web };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        wujin_app::seed::seed_departments(&app, &Ctx::cli())
+            .await
+            .expect("seed departments");
+        let state = AppState {
+            app: app.clone(),
+            web,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let s = state.clone();
@@ -129,7 +158,14 @@ impl TestApp {
             })
             .await;
         });
-        TestApp { base: format!("http://{addr}"), addr, app, state, shutdown: Some(tx), test_db }
+        TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            app,
+            state,
+            shutdown: Some(tx),
+            test_db,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -147,7 +183,10 @@ impl TestApp {
 
     /// Id of the unit with this code (e.g. "jxj", "gushan", "yongkang").
     pub async fn unit(&self, code: &str) -> i64 {
-        wujin_app::seed::unit_id(&self.app, code).await.expect("query").unwrap_or_else(|| panic!("no unit {code}"))
+        wujin_app::seed::unit_id(&self.app, code)
+            .await
+            .expect("query")
+            .unwrap_or_else(|| panic!("no unit {code}"))
     }
 
     /// Creates an active user with [`TEST_PASSWORD`], no temporary password. `unit` is a unit
@@ -164,15 +203,17 @@ impl TestApp {
             department_id: unit_id,
             ..Default::default()
         };
-        let u = wujin_app::users::create(&self.app, &Ctx::cli(), &input, TEST_PASSWORD).await.expect("create user");
+        let u = wujin_app::users::create(&self.app, &Ctx::cli(), &input, TEST_PASSWORD)
+            .await
+            .expect("create user");
         // Tests sign in directly: clear the first-login flag the way the user would.
         self.clear_temporary_password(u.id).await;
         u.id
     }
 
     pub async fn clear_temporary_password(&self, user_id: i64) {
-        use wujin_storage::sea_orm::{EntityTrait, sea_query::Expr, ColumnTrait, QueryFilter};
         use wujin_storage::entity::app_user;
+        use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         app_user::Entity::update_many()
             .col_expr(app_user::Column::MustChangePassword, Expr::value(false))
             .filter(app_user::Column::Id.eq(user_id))
@@ -194,7 +235,12 @@ impl TestApp {
             .send()
             .await
             .expect("login request");
-        assert_eq!(res.status(), 303, "login of {username} failed: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            303,
+            "login of {username} failed: {}",
+            res.text().await.unwrap_or_default()
+        );
         c
     }
 
@@ -218,7 +264,9 @@ impl TestApp {
     /// Runs raw SQL on the test database (for tests that tamper with data by hand).
     pub async fn sql(&self, sql: &str) -> Result<u64, wujin_storage::sea_orm::DbErr> {
         let conn = self.app.db.write();
-        conn.execute_unprepared(sql).await.map(|r| r.rows_affected())
+        conn.execute_unprepared(sql)
+            .await
+            .map(|r| r.rows_affected())
     }
 }
 

@@ -31,13 +31,23 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     };
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..12]));
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let mut res = file.data.into_owned().into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&path)),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }

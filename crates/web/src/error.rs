@@ -38,7 +38,10 @@ pub fn error_key(e: &AppError) -> String {
         AppError::Unauthenticated => "error.unauthenticated".into(),
         AppError::Forbidden => "error.forbidden".into(),
         AppError::NotFound => "error.not_found".into(),
-        AppError::Validation(v) => v.first().map(|f| f.key.clone()).unwrap_or_else(|| "error.invalid".into()),
+        AppError::Validation(v) => v
+            .first()
+            .map(|f| f.key.clone())
+            .unwrap_or_else(|| "error.invalid".into()),
         AppError::Conflict(k) => k.clone(),
         AppError::RateLimited { key, .. } => key.clone(),
         AppError::PasswordChangeRequired => "error.password_change_required".into(),
@@ -79,7 +82,10 @@ impl IntoResponse for PageError {
             PageError::App(e) => {
                 log_internal(&e);
                 let mut res = status_of(&e).into_response();
-                res.extensions_mut().insert(ErrorInfo { key: error_key(&e), detail: None });
+                res.extensions_mut().insert(ErrorInfo {
+                    key: error_key(&e),
+                    detail: None,
+                });
                 res
             }
         }
@@ -118,7 +124,9 @@ impl IntoResponse for ApiError {
             body["fields"] = json!(fields);
         }
         let mut res = (status, axum::Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_secs, .. } = e
+        if let AppError::RateLimited {
+            retry_after_secs, ..
+        } = e
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -192,7 +200,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         if content_type.starts_with("application/json") {
             return res;
         }
-        let key = info.map(|i| i.key).unwrap_or_else(|| default_key(status).to_string());
+        let key = info
+            .map(|i| i.key)
+            .unwrap_or_else(|| default_key(status).to_string());
         let code = match status.as_u16() {
             401 => "unauthenticated",
             403 => "forbidden",
@@ -208,7 +218,10 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     if info.is_none() && content_type.starts_with("text/html") {
         return res;
     }
-    let key = info.as_ref().map(|i| i.key.clone()).unwrap_or_else(|| default_key(status).to_string());
+    let key = info
+        .as_ref()
+        .map(|i| i.key.clone())
+        .unwrap_or_else(|| default_key(status).to_string());
     let page = ErrorPage {
         lang: lang.code(),
         status: status.as_u16(),
@@ -219,7 +232,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         home: tr(lang, "error.page.home"),
         request_id_label: tr(lang, "error.page.request_id"),
     };
-    let html = page.render().unwrap_or_else(|_| format!("{} {}", status.as_u16(), page.request_id));
+    let html = page
+        .render()
+        .unwrap_or_else(|_| format!("{} {}", status.as_u16(), page.request_id));
     let mut out = (status, axum::response::Html(html)).into_response();
     for h in [header::RETRY_AFTER, header::LOCATION] {
         if let Some(v) = res.headers().get(&h) {

@@ -82,8 +82,14 @@ pub struct ClientMeta {
 
 impl FromRequestParts<AppState> for ClientMeta {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(ClientMeta { meta: meta(parts, state), lang: anonymous_lang(parts) })
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientMeta {
+            meta: meta(parts, state),
+            lang: anonymous_lang(parts),
+        })
     }
 }
 
@@ -97,8 +103,17 @@ enum Missing {
 }
 
 /// Resolves the caller from a bearer token (API only) or the session cookie.
-async fn resolve(parts: &mut Parts, state: &AppState, allow_bearer: bool) -> Result<(Actor, Option<Session>), Missing> {
-    if allow_bearer && let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+async fn resolve(
+    parts: &mut Parts,
+    state: &AppState,
+    allow_bearer: bool,
+) -> Result<(Actor, Option<Session>), Missing> {
+    if allow_bearer
+        && let Some(auth) = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+    {
         let token = auth.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
         return match wujin_app::tokens::authenticate(&state.app, token).await {
             Ok(Some(actor)) => Ok((actor, None)),
@@ -109,12 +124,17 @@ async fn resolve(parts: &mut Parts, state: &AppState, allow_bearer: bool) -> Res
     let Some(session) = parts.extensions.get::<Session>().cloned() else {
         return Err(Missing::Anonymous);
     };
-    let fail = |e: tower_sessions::session::Error| Missing::Failed(AppError::Internal(e.to_string()));
+    let fail =
+        |e: tower_sessions::session::Error| Missing::Failed(AppError::Internal(e.to_string()));
     let Some(uid) = session.get::<i64>(SESSION_USER_KEY).await.map_err(fail)? else {
         return Err(Missing::Anonymous);
     };
     let now = chrono::Utc::now().timestamp();
-    let login_at = session.get::<i64>(SESSION_LOGIN_AT).await.map_err(fail)?.unwrap_or(0);
+    let login_at = session
+        .get::<i64>(SESSION_LOGIN_AT)
+        .await
+        .map_err(fail)?
+        .unwrap_or(0);
     if now - login_at > state.app.config.session_absolute_hours * 3600 {
         session.flush().await.map_err(fail)?;
         return Err(Missing::Expired);
@@ -127,7 +147,11 @@ async fn resolve(parts: &mut Parts, state: &AppState, allow_bearer: bool) -> Res
         }
         Err(e) => return Err(Missing::Failed(e)),
     };
-    let seen = session.get::<i64>(SESSION_SEEN_AT).await.map_err(fail)?.unwrap_or(0);
+    let seen = session
+        .get::<i64>(SESSION_SEEN_AT)
+        .await
+        .map_err(fail)?
+        .unwrap_or(0);
     if now - seen >= TOUCH_INTERVAL_SECS {
         // Marks the session modified: the layer saves it, moving the idle expiry forward.
         session.insert(SESSION_SEEN_AT, now).await.map_err(fail)?;
@@ -164,30 +188,60 @@ impl CurrentUser {
 
     /// The stored key of the current session, to keep it when others are ended.
     pub fn session_hash(&self) -> Option<String> {
-        self.session.as_ref().and_then(|s| s.id()).map(|id| crate::session_store::id_hash(&id))
+        self.session
+            .as_ref()
+            .and_then(|s| s.id())
+            .map(|id| crate::session_store::id_hash(&id))
     }
 }
 
 /// Paths a user with a temporary password may still reach.
 fn allowed_before_password_change(path: &str) -> bool {
-    matches!(path, "/account/password" | "/logout" | "/api/v1/auth/logout" | "/api/v1/me" | "/api/v1/me/password")
+    matches!(
+        path,
+        "/account/password"
+            | "/logout"
+            | "/api/v1/auth/logout"
+            | "/api/v1/me"
+            | "/api/v1/me/password"
+    )
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = PageError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let path = parts.uri.path().to_string();
-        let next = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
         match resolve(parts, state, false).await {
             Ok((actor, session)) => {
                 if actor.must_change_password && !allowed_before_password_change(&path) {
                     return Err(PageError::Redirect("/account/password".into()));
                 }
-                let lang = query_lang(parts).or_else(|| Lang::parse(&actor.locale)).unwrap_or(Lang::ZhCn);
-                Ok(CurrentUser { ctx: Ctx::new(actor, meta(parts, state)), lang, session, path })
+                let lang = query_lang(parts)
+                    .or_else(|| Lang::parse(&actor.locale))
+                    .unwrap_or(Lang::ZhCn);
+                Ok(CurrentUser {
+                    ctx: Ctx::new(actor, meta(parts, state)),
+                    lang,
+                    session,
+                    path,
+                })
             }
-            Err(Missing::Anonymous) => Err(PageError::Redirect(format!("/login?next={}", urlencode(&next)))),
-            Err(Missing::Expired) => Err(PageError::Redirect(format!("/login?expired=1&next={}", urlencode(&next)))),
+            Err(Missing::Anonymous) => Err(PageError::Redirect(format!(
+                "/login?next={}",
+                urlencode(&next)
+            ))),
+            Err(Missing::Expired) => Err(PageError::Redirect(format!(
+                "/login?expired=1&next={}",
+                urlencode(&next)
+            ))),
             Err(Missing::Failed(e)) => Err(PageError::App(e)),
         }
     }
@@ -202,16 +256,29 @@ pub struct ApiUser {
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let path = parts.uri.path().to_string();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        // Under the nested `/api/v1` router the URI is relative; the checks use the full path.
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|u| u.0.path().to_string())
+            .unwrap_or_else(|| parts.uri.path().to_string());
         match resolve(parts, state, true).await {
             Ok((actor, session)) => {
                 if actor.must_change_password && !allowed_before_password_change(&path) {
                     return Err(ApiError(AppError::PasswordChangeRequired));
                 }
-                Ok(ApiUser { ctx: Ctx::new(actor, meta(parts, state)), session })
+                Ok(ApiUser {
+                    ctx: Ctx::new(actor, meta(parts, state)),
+                    session,
+                })
             }
-            Err(Missing::Anonymous) | Err(Missing::Expired) => Err(ApiError(AppError::Unauthenticated)),
+            Err(Missing::Anonymous) | Err(Missing::Expired) => {
+                Err(ApiError(AppError::Unauthenticated))
+            }
             Err(Missing::Failed(e)) => Err(ApiError(e)),
         }
     }
@@ -222,7 +289,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -232,7 +301,14 @@ pub fn urlencode(s: &str) -> String {
 /// Only same-site relative paths are followed after sign-in (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/login") => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.starts_with("/login") =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -243,7 +319,10 @@ mod tests {
 
     #[test]
     fn next_is_same_site_only() {
-        assert_eq!(safe_next(Some("/admin/users?page=2")), "/admin/users?page=2");
+        assert_eq!(
+            safe_next(Some("/admin/users?page=2")),
+            "/admin/users?page=2"
+        );
         assert_eq!(safe_next(Some("//evil.example/")), "/");
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");

@@ -48,7 +48,11 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut Catalogue) {
     match v {
         toml::Value::Table(t) => {
             for (k, v) in t {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -66,7 +70,9 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut Catalogue) {
 pub fn load(lang: Lang) -> Catalogue {
     let mut out = Catalogue::new();
     let prefix = format!("{}/", lang.code());
-    let mut files: Vec<_> = CatalogueFiles::iter().filter(|f| f.starts_with(&prefix)).collect();
+    let mut files: Vec<_> = CatalogueFiles::iter()
+        .filter(|f| f.starts_with(&prefix))
+        .collect();
     files.sort();
     for f in files {
         let file = CatalogueFiles::get(&f).expect("embedded file");
@@ -156,7 +162,11 @@ mod tests {
                         rest = &rest[i + pat.len()..];
                         if let Some(end) = rest.find('"') {
                             let key = &rest[..end];
-                            if key.contains('.') && !key.contains(' ') && !key.contains('{') && !key.ends_with('.') {
+                            if key.contains('.')
+                                && !key.contains(' ')
+                                && !key.contains('{')
+                                && !key.ends_with('.')
+                            {
                                 used.insert(key.to_string());
                             }
                         }
@@ -181,7 +191,11 @@ mod tests {
                 }
             }
         }
-        assert!(used.len() > 30, "found only {} keys; the scan is broken", used.len());
+        assert!(
+            used.len() > 30,
+            "found only {} keys; the scan is broken",
+            used.len()
+        );
         for lang in Lang::ALL {
             let c = load(lang);
             let missing: Vec<_> = used.iter().filter(|k| !c.contains_key(*k)).collect();

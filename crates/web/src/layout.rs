@@ -60,7 +60,11 @@ impl PageCtx {
     /// audit entity name that no catalogue lists).
     pub fn t_or(&self, prefix: &str, value: &str) -> String {
         let key = format!("{prefix}.{value}");
-        if crate::i18n::has(self.lang, &key) { tr(self.lang, &key) } else { value.to_string() }
+        if crate::i18n::has(self.lang, &key) {
+            tr(self.lang, &key)
+        } else {
+            value.to_string()
+        }
     }
 
     pub fn lang_code(&self) -> &'static str {
@@ -85,7 +89,9 @@ impl PageCtx {
     }
 
     pub fn opt_datetime(&self, t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
-        t.as_ref().map(|t| self.datetime(t)).unwrap_or_else(|| "—".to_string())
+        t.as_ref()
+            .map(|t| self.datetime(t))
+            .unwrap_or_else(|| "—".to_string())
     }
 
     /// Shows an audit timestamp (stored as RFC 3339 text) in local time.
@@ -113,11 +119,18 @@ fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
     let item = |href: &'static str, key: &str| MenuItem {
         href,
         label: tr(user.lang, key),
-        active: if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) },
+        active: if href == "/" {
+            path == "/"
+        } else {
+            path == href || path.starts_with(&format!("{href}/"))
+        },
     };
     let mut groups = vec![MenuGroup {
         title: tr(user.lang, "menu.group.workbench"),
-        items: vec![item("/", "menu.home"), item("/notifications", "menu.notifications")],
+        items: vec![
+            item("/", "menu.home"),
+            item("/notifications", "menu.notifications"),
+        ],
     }];
     let mut admin = Vec::new();
     if a.can(Permission::ViewUsers) {
@@ -136,25 +149,49 @@ fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
         admin.push(item("/admin/calendar", "menu.calendar"));
     }
     if !admin.is_empty() {
-        groups.push(MenuGroup { title: tr(user.lang, "menu.group.system"), items: admin });
+        groups.push(MenuGroup {
+            title: tr(user.lang, "menu.group.system"),
+            items: admin,
+        });
     }
     groups.push(MenuGroup {
         title: tr(user.lang, "menu.group.personal"),
-        items: vec![item("/account", "menu.account"), item("/api/docs", "menu.api_docs")],
+        items: vec![
+            item("/account", "menu.account"),
+            item("/api/docs", "menu.api_docs"),
+        ],
     });
     groups
 }
 
 /// Builds the shell of a page. `crumbs` are (catalogue key or text, link) pairs after "home";
 /// the last one is the current page.
-pub async fn page_ctx(state: &AppState, user: &CurrentUser, title_key: &str, crumbs: &[(&str, Option<&str>)], flash: Option<&str>) -> PageCtx {
+pub async fn page_ctx(
+    state: &AppState,
+    user: &CurrentUser,
+    title_key: &str,
+    crumbs: &[(&str, Option<&str>)],
+    flash: Option<&str>,
+) -> PageCtx {
     let lang = user.lang;
-    let unread = wujin_app::notifications::unread_count(&state.app, &user.ctx).await.unwrap_or(0);
-    let mut cs = vec![Crumb { label: tr(lang, "menu.home"), href: Some("/".into()) }];
+    let unread = wujin_app::notifications::unread_count(&state.app, &user.ctx)
+        .await
+        .unwrap_or(0);
+    let mut cs = vec![Crumb {
+        label: tr(lang, "menu.home"),
+        href: Some("/".into()),
+    }];
     for (label, href) in crumbs {
         // A catalogue key is translated; anything else (a user's or unit's name) is shown as is.
-        let label = if crate::i18n::has(lang, label) { tr(lang, label) } else { label.to_string() };
-        cs.push(Crumb { label, href: href.map(str::to_string) });
+        let label = if crate::i18n::has(lang, label) {
+            tr(lang, label)
+        } else {
+            label.to_string()
+        };
+        cs.push(Crumb {
+            label,
+            href: href.map(str::to_string),
+        });
     }
     let flash = flash
         .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))

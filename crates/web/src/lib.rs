@@ -43,13 +43,16 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
-    let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(state.app.db.clone()))
-        .with_name(SESSION_COOKIE)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(state.web.secure_cookies)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.app.config.session_idle_minutes)));
+    let sessions =
+        SessionManagerLayer::new(session_store::DbSessionStore::new(state.app.db.clone()))
+            .with_name(SESSION_COOKIE)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(state.web.secure_cookies)
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+                state.app.config.session_idle_minutes,
+            )));
     let mut csrf = CsrfLayer::new();
     for origin in &state.web.trusted_origins {
         match csrf.clone().add_trusted_origin(origin) {
@@ -112,9 +115,12 @@ pub async fn serve(
         }
     });
     let app = router(state);
-    let res = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let res = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     purge.abort();
     res
 }

@@ -22,10 +22,21 @@ impl DbSessionStore {
 
     async fn write(&self, record: &Record, insert_only: bool) -> Result<bool> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        let user = record.data.get(crate::extract::SESSION_USER_KEY).and_then(|v| v.as_i64());
-        sessions::write(&self.db, id_hash(&record.id), data, user, to_chrono(record.expiry_date), wujin_app::now(), insert_only)
-            .await
-            .map_err(backend)
+        let user = record
+            .data
+            .get(crate::extract::SESSION_USER_KEY)
+            .and_then(|v| v.as_i64());
+        sessions::write(
+            &self.db,
+            id_hash(&record.id),
+            data,
+            user,
+            to_chrono(record.expiry_date),
+            wujin_app::now(),
+            insert_only,
+        )
+        .await
+        .map_err(backend)
     }
 }
 
@@ -39,7 +50,8 @@ fn to_chrono(t: time::OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
 }
 
 fn to_time(t: chrono::DateTime<chrono::Utc>) -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp(t.timestamp()).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    time::OffsetDateTime::from_unix_timestamp(t.timestamp())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 fn backend(e: impl std::fmt::Display) -> Error {
@@ -61,16 +73,25 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let Some(row) = sessions::load_live(&self.db, id_hash(id), wujin_app::now()).await.map_err(backend)? else {
+        let Some(row) = sessions::load_live(&self.db, id_hash(id), wujin_app::now())
+            .await
+            .map_err(backend)?
+        else {
             return Ok(None);
         };
         let data: HashMap<String, serde_json::Value> =
             serde_json::from_str(&row.data_json).map_err(|e| Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date: to_time(row.expires_at) }))
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date: to_time(row.expires_at),
+        }))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        sessions::delete(&self.db, id_hash(id)).await.map_err(backend)
+        sessions::delete(&self.db, id_hash(id))
+            .await
+            .map_err(backend)
     }
 }
 

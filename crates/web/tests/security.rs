@@ -20,11 +20,25 @@ fn cookie_pair(set_cookie: &str) -> String {
 }
 
 async fn login_raw(t: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    t.client().post(t.url("/login")).form(&[("username", username), ("password", password)]).send().await.unwrap()
+    t.client()
+        .post(t.url("/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn login_attempts(t: &TestApp) -> u64 {
-    wujin_app::login_log::list(&t.app, &Ctx::cli(), &Default::default(), PageRequest::default(), false).await.unwrap().total
+    wujin_app::login_log::list(
+        &t.app,
+        &Ctx::cli(),
+        &Default::default(),
+        PageRequest::default(),
+        false,
+    )
+    .await
+    .unwrap()
+    .total
 }
 
 #[tokio::test]
@@ -32,23 +46,56 @@ async fn failed_sign_ins_do_not_reveal_whether_the_user_exists() {
     let t = TestApp::spawn().await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     let disabled = t.create_user("li", "cadre", Some("jxj")).await;
-    wujin_app::users::set_active(&t.app, &Ctx::cli(), disabled, false).await.unwrap();
+    wujin_app::users::set_active(&t.app, &Ctx::cli(), disabled, false)
+        .await
+        .unwrap();
 
     let wrong = login_raw(&t, "zhang", "not-the-password").await;
     let unknown = login_raw(&t, "nobody", "not-the-password").await;
     let off = login_raw(&t, "li", TEST_PASSWORD).await;
     for res in [&wrong, &unknown, &off] {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-        assert!(session_cookie(res).is_none(), "no session for a failed sign-in");
+        assert!(
+            session_cookie(res).is_none(),
+            "no session for a failed sign-in"
+        );
     }
-    let (a, b, c) = (wrong.text().await.unwrap(), unknown.text().await.unwrap(), off.text().await.unwrap());
+    let (a, b, c) = (
+        wrong.text().await.unwrap(),
+        unknown.text().await.unwrap(),
+        off.text().await.unwrap(),
+    );
     assert!(a.contains("用户名或密码错误"));
-    let strip = |s: &str| s.replace("zhang", "").replace("nobody", "").replace("li", "");
-    assert_eq!(strip(&a), strip(&b), "unknown user and wrong password must read the same");
-    assert_eq!(strip(&a), strip(&c), "disabled user and wrong password must read the same");
+    let strip = |s: &str| {
+        s.replace("zhang", "")
+            .replace("nobody", "")
+            .replace("li", "")
+    };
+    assert_eq!(
+        strip(&a),
+        strip(&b),
+        "unknown user and wrong password must read the same"
+    );
+    assert_eq!(
+        strip(&a),
+        strip(&c),
+        "disabled user and wrong password must read the same"
+    );
     // All three are in the login log, with their true outcome for the administrators.
-    let log = wujin_app::login_log::list(&t.app, &Ctx::cli(), &Default::default(), PageRequest::default(), false).await.unwrap();
-    let outcomes: Vec<_> = log.items.iter().map(|l| (l.username.as_str(), l.outcome.as_str())).collect();
+    let log = wujin_app::login_log::list(
+        &t.app,
+        &Ctx::cli(),
+        &Default::default(),
+        PageRequest::default(),
+        false,
+    )
+    .await
+    .unwrap();
+    let outcomes: Vec<_> = log
+        .items
+        .iter()
+        .map(|l| (l.username.as_str(), l.outcome.as_str()))
+        .collect();
     assert!(outcomes.contains(&("zhang", "bad_credentials")));
     assert!(outcomes.contains(&("nobody", "bad_credentials")));
     assert!(outcomes.contains(&("li", "disabled")));
@@ -59,25 +106,57 @@ async fn session_cookie_is_http_only_lax_and_rotated_at_sign_in() {
     let t = TestApp::spawn().await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     let c = t.client();
-    let first = c.post(t.url("/login")).form(&[("username", "zhang"), ("password", TEST_PASSWORD)]).send().await.unwrap();
+    let first = c
+        .post(t.url("/login"))
+        .form(&[("username", "zhang"), ("password", TEST_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     let cookie = session_cookie(&first).expect("session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP by default: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP by default: {cookie}"
+    );
     // Signing in again on the same browser gets a new id; the old one stops working.
-    let second = c.post(t.url("/login")).form(&[("username", "zhang"), ("password", TEST_PASSWORD)]).send().await.unwrap();
+    let second = c
+        .post(t.url("/login"))
+        .form(&[("username", "zhang"), ("password", TEST_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     let cookie2 = session_cookie(&second).expect("new session cookie");
     assert_ne!(cookie_pair(&cookie), cookie_pair(&cookie2));
-    let old = t.client().get(t.url("/")).header("cookie", cookie_pair(&cookie)).send().await.unwrap();
-    assert_eq!(old.status(), StatusCode::SEE_OTHER, "old session id must be dead");
-    let new = t.client().get(t.url("/")).header("cookie", cookie_pair(&cookie2)).send().await.unwrap();
+    let old = t
+        .client()
+        .get(t.url("/"))
+        .header("cookie", cookie_pair(&cookie))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.status(),
+        StatusCode::SEE_OTHER,
+        "old session id must be dead"
+    );
+    let new = t
+        .client()
+        .get(t.url("/"))
+        .header("cookie", cookie_pair(&cookie2))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(new.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn secure_cookie_behind_https() {
-    let web = WebConfig { secure_cookies: true, ..Default::default() };
+    let web = WebConfig {
+        secure_cookies: true,
+        ..Default::default()
+    };
     let t = TestApp::spawn_with(AppConfig::default(), web).await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
@@ -91,13 +170,43 @@ async fn a_session_replayed_after_logout_is_refused() {
     let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
     let cookie = cookie_pair(&session_cookie(&res).unwrap());
     let c = t.client();
-    assert_eq!(c.get(t.url("/")).header("cookie", &cookie).send().await.unwrap().status(), StatusCode::OK);
-    let out = c.post(t.url("/logout")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(
+        c.get(t.url("/"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let out = c
+        .post(t.url("/logout"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    let replay = t.client().get(t.url("/")).header("cookie", &cookie).send().await.unwrap();
+    let replay = t
+        .client()
+        .get(t.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(replay.status(), StatusCode::SEE_OTHER);
-    assert!(replay.headers()["location"].to_str().unwrap().starts_with("/login"));
-    let api = t.client().get(t.url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
+    assert!(
+        replay.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    let api = t
+        .client()
+        .get(t.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -110,8 +219,18 @@ async fn sessions_survive_a_restart_of_the_server() {
     // A second server on the same database (another instance, or the same one restarted).
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(wujin_web::serve(listener, t.state.clone(), std::future::pending()));
-    let res = t.client().get(format!("http://{addr}/")).header("cookie", &cookie).send().await.unwrap();
+    tokio::spawn(wujin_web::serve(
+        listener,
+        t.state.clone(),
+        std::future::pending(),
+    ));
+    let res = t
+        .client()
+        .get(format!("http://{addr}/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -120,24 +239,42 @@ async fn idle_sessions_expire() {
     let t = TestApp::spawn().await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     let c = t.login("zhang").await;
-    assert_eq!(c.get(t.url("/")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        c.get(t.url("/")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
     // Thirty idle minutes pass.
-    t.sql("UPDATE session SET expires_at = '2000-01-01T00:00:00+00:00'").await.unwrap();
+    t.sql("UPDATE session SET expires_at = '2000-01-01T00:00:00+00:00'")
+        .await
+        .unwrap();
     let res = c.get(t.url("/account")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(res.headers()["location"].to_str().unwrap().starts_with("/login"));
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
 }
 
 #[tokio::test]
 async fn absolute_timeout_ends_a_busy_session() {
-    let config = AppConfig { session_absolute_hours: 0, ..Default::default() };
+    let config = AppConfig {
+        session_absolute_hours: 0,
+        ..Default::default()
+    };
     let t = TestApp::spawn_with(config, WebConfig::default()).await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     let c = t.login("zhang").await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let res = c.get(t.url("/")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(res.headers()["location"].to_str().unwrap().starts_with("/login?expired=1"));
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?expired=1")
+    );
 }
 
 #[tokio::test]
@@ -145,12 +282,31 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
     let t = TestApp::spawn().await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     let c = t.login("zhang").await;
-    for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "http://evil.example")] {
-        let res = c.post(t.url("/account/locale")).header(name, value).form(&[("locale", "en")]).send().await.unwrap();
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "http://evil.example"),
+    ] {
+        let res = c
+            .post(t.url("/account/locale"))
+            .header(name, value)
+            .form(&[("locale", "en")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}: {value}");
     }
-    let me = c.get(t.url("/api/v1/me")).send().await.unwrap().json::<serde_json::Value>().await.unwrap();
-    assert_eq!(me["locale"], "zh-CN", "the cross-site request must not have changed the language");
+    let me = c
+        .get(t.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["locale"], "zh-CN",
+        "the cross-site request must not have changed the language"
+    );
     // The same request from the page itself goes through.
     let ok = c
         .post(t.url("/account/locale"))
@@ -165,11 +321,20 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
-    let web = WebConfig { max_body_bytes: 64 * 1024, ..Default::default() };
+    let web = WebConfig {
+        max_body_bytes: 64 * 1024,
+        ..Default::default()
+    };
     let t = TestApp::spawn_with(AppConfig::default(), web).await;
     let before = login_attempts(&t).await;
     let big = "x".repeat(200 * 1024);
-    let res = t.client().post(t.url("/login")).form(&[("username", "zhang"), ("password", big.as_str())]).send().await.unwrap();
+    let res = t
+        .client()
+        .post(t.url("/login"))
+        .form(&[("username", "zhang"), ("password", big.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(login_attempts(&t).await, before, "nothing was processed");
 }
@@ -181,7 +346,10 @@ async fn security_headers_and_request_ids() {
         let res = t.client().get(t.url(path)).send().await.unwrap();
         let h = res.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert!(h.contains_key("referrer-policy"));
@@ -201,7 +369,10 @@ async fn too_many_failures_pause_the_account_with_a_clear_message() {
     let t = TestApp::spawn().await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     for _ in 0..5 {
-        assert_eq!(login_raw(&t, "zhang", "wrong-password").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            login_raw(&t, "zhang", "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Even the right password is refused now.
     let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
@@ -210,20 +381,35 @@ async fn too_many_failures_pause_the_account_with_a_clear_message() {
     assert!(res.text().await.unwrap().contains("15 分钟"));
     // Another account from the same address is not affected yet.
     t.create_user("wang", "cadre", Some("jxj")).await;
-    assert_eq!(login_raw(&t, "wang", TEST_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        login_raw(&t, "wang", TEST_PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
 async fn too_many_failures_from_one_address_pause_it() {
-    let config = AppConfig { login_max_failures_per_ip: 3, ..Default::default() };
+    let config = AppConfig {
+        login_max_failures_per_ip: 3,
+        ..Default::default()
+    };
     let t = TestApp::spawn_with(config, WebConfig::default()).await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
     for name in ["a1", "a2", "a3"] {
-        assert_eq!(login_raw(&t, name, "whatever1").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            login_raw(&t, name, "whatever1").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    let api = t.client().post(t.url("/api/v1/auth/login")).json(&serde_json::json!({"username": "zhang", "password": TEST_PASSWORD})).send().await.unwrap();
+    let api = t
+        .client()
+        .post(t.url("/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "zhang", "password": TEST_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(api.headers().contains_key("retry-after"));
 }
@@ -238,9 +424,16 @@ async fn a_temporary_password_must_be_changed_first() {
         department_id: Some(t.unit("jxj").await),
         ..Default::default()
     };
-    wujin_app::users::create(&t.app, &Ctx::cli(), &input, "temporary-1").await.unwrap();
+    wujin_app::users::create(&t.app, &Ctx::cli(), &input, "temporary-1")
+        .await
+        .unwrap();
     let c = t.client();
-    let res = c.post(t.url("/login")).form(&[("username", "newbie"), ("password", "temporary-1")]).send().await.unwrap();
+    let res = c
+        .post(t.url("/login"))
+        .form(&[("username", "newbie"), ("password", "temporary-1")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["location"], "/account/password");
     let home = c.get(t.url("/")).send().await.unwrap();
     assert_eq!(home.headers()["location"], "/account/password");
@@ -254,7 +447,11 @@ async fn a_temporary_password_must_be_changed_first() {
     ] {
         let res = c
             .post(t.url("/account/password"))
-            .form(&[("current_password", "temporary-1"), ("new_password", new), ("confirm_password", confirm)])
+            .form(&[
+                ("current_password", "temporary-1"),
+                ("new_password", new),
+                ("confirm_password", confirm),
+            ])
             .send()
             .await
             .unwrap();
@@ -263,14 +460,27 @@ async fn a_temporary_password_must_be_changed_first() {
     }
     let res = c
         .post(t.url("/account/password"))
-        .form(&[("current_password", "temporary-1"), ("new_password", "a-good-password"), ("confirm_password", "a-good-password")])
+        .form(&[
+            ("current_password", "temporary-1"),
+            ("new_password", "a-good-password"),
+            ("confirm_password", "a-good-password"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(c.get(t.url("/")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(login_raw(&t, "newbie", "temporary-1").await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(login_raw(&t, "newbie", "a-good-password").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(t.url("/")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        login_raw(&t, "newbie", "temporary-1").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login_raw(&t, "newbie", "a-good-password").await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -280,7 +490,11 @@ async fn login_redirect_target_stays_on_site() {
     let res = t
         .client()
         .post(t.url("/login"))
-        .form(&[("username", "zhang"), ("password", TEST_PASSWORD), ("next", "//evil.example/x")])
+        .form(&[
+            ("username", "zhang"),
+            ("password", TEST_PASSWORD),
+            ("next", "//evil.example/x"),
+        ])
         .send()
         .await
         .unwrap();

@@ -59,7 +59,8 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_department_parent", "department", &["parent_id"])).await?;
+        m.create_index(index("ix_department_parent", "department", &["parent_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -89,8 +90,14 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_app_user_department", "app_user", &["department_id"])).await?;
-        m.create_index(index("ix_app_user_role", "app_user", &["role"])).await?;
+        m.create_index(index(
+            "ix_app_user_department",
+            "app_user",
+            &["department_id"],
+        ))
+        .await?;
+        m.create_index(index("ix_app_user_role", "app_user", &["role"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -104,8 +111,10 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_session_expires", "session", &["expires_at"])).await?;
-        m.create_index(index("ix_session_user", "session", &["user_id"])).await?;
+        m.create_index(index("ix_session_expires", "session", &["expires_at"]))
+            .await?;
+        m.create_index(index("ix_session_user", "session", &["user_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -121,9 +130,20 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_login_attempt_user_at", "login_attempt", &["username", "at"])).await?;
-        m.create_index(index("ix_login_attempt_ip_at", "login_attempt", &["ip", "at"])).await?;
-        m.create_index(index("ix_login_attempt_at", "login_attempt", &["at"])).await?;
+        m.create_index(index(
+            "ix_login_attempt_user_at",
+            "login_attempt",
+            &["username", "at"],
+        ))
+        .await?;
+        m.create_index(index(
+            "ix_login_attempt_ip_at",
+            "login_attempt",
+            &["ip", "at"],
+        ))
+        .await?;
+        m.create_index(index("ix_login_attempt_at", "login_attempt", &["at"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -144,9 +164,16 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_audit_entity", "audit_event", &["entity", "entity_id"])).await?;
-        m.create_index(index("ix_audit_actor", "audit_event", &["actor_user_id"])).await?;
-        m.create_index(index("ix_audit_at", "audit_event", &["at"])).await?;
+        m.create_index(index(
+            "ix_audit_entity",
+            "audit_event",
+            &["entity", "entity_id"],
+        ))
+        .await?;
+        m.create_index(index("ix_audit_actor", "audit_event", &["actor_user_id"]))
+            .await?;
+        m.create_index(index("ix_audit_at", "audit_event", &["at"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -168,7 +195,12 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_notification_user_read", "notification", &["user_id", "read_at"])).await?;
+        m.create_index(index(
+            "ix_notification_user_read",
+            "notification",
+            &["user_id", "read_at"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -231,7 +263,11 @@ impl MigrationTrait for Migration {
                     .await?;
                 }
             }
-            other => return Err(DbErr::Custom(format!("unsupported database backend {other:?}"))),
+            other => {
+                return Err(DbErr::Custom(format!(
+                    "unsupported database backend {other:?}"
+                )));
+            }
         }
         Ok(())
     }

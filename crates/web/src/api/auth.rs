@@ -59,8 +59,14 @@ fn me_of(a: &wujin_app::Actor) -> Me {
 /// Sign in with username and password; the response sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 401, description = "wrong username or password"), (status = 429, description = "too many attempts")))]
-pub async fn login(State(state): State<AppState>, client: ClientMeta, session: Session, Json(req): Json<LoginRequest>) -> Result<Json<Me>, ApiError> {
-    let actor = wujin_app::auth::login(&state.app, &client.meta, &req.username, &req.password).await?;
+pub async fn login(
+    State(state): State<AppState>,
+    client: ClientMeta,
+    session: Session,
+    Json(req): Json<LoginRequest>,
+) -> Result<Json<Me>, ApiError> {
+    let actor =
+        wujin_app::auth::login(&state.app, &client.meta, &req.username, &req.password).await?;
     start_session(&session, actor.id.unwrap_or_default()).await?;
     Ok(Json(me_of(&actor)))
 }
@@ -68,7 +74,10 @@ pub async fn login(State(state): State<AppState>, client: ClientMeta, session: S
 /// End the session.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)))]
 pub async fn logout(session: Session) -> Result<StatusCode, ApiError> {
-    session.flush().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

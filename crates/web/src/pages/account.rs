@@ -22,7 +22,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/account", get(account))
         .route("/account/locale", post(set_locale))
-        .route("/account/password", get(password_page).post(password_submit))
+        .route(
+            "/account/password",
+            get(password_page).post(password_submit),
+        )
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
@@ -44,16 +47,61 @@ struct Flash {
     msg: Option<String>,
 }
 
-async fn load_account(state: &AppState, user: &CurrentUser, flash: Option<&str>, new_token: Option<String>, token_errors: FormErrors, token_name: String) -> Result<AccountPage, PageError> {
-    let page = page_ctx(state, user, "account.title", &[("account.title", None)], flash).await;
-    let me = wujin_app::users::get(&state.app, &user.ctx, user.actor().id.unwrap_or_default()).await?;
+async fn load_account(
+    state: &AppState,
+    user: &CurrentUser,
+    flash: Option<&str>,
+    new_token: Option<String>,
+    token_errors: FormErrors,
+    token_name: String,
+) -> Result<AccountPage, PageError> {
+    let page = page_ctx(
+        state,
+        user,
+        "account.title",
+        &[("account.title", None)],
+        flash,
+    )
+    .await;
+    let me =
+        wujin_app::users::get(&state.app, &user.ctx, user.actor().id.unwrap_or_default()).await?;
     let tokens = wujin_app::tokens::list_own(&state.app, &user.ctx).await?;
-    let logins = wujin_app::login_log::list(&state.app, &user.ctx, &LoginFilter::default(), PageRequest::new(Some(1), Some(10)), true).await?.items;
-    Ok(AccountPage { page, me, tokens, logins, new_token, token_errors, token_name })
+    let logins = wujin_app::login_log::list(
+        &state.app,
+        &user.ctx,
+        &LoginFilter::default(),
+        PageRequest::new(Some(1), Some(10)),
+        true,
+    )
+    .await?
+    .items;
+    Ok(AccountPage {
+        page,
+        me,
+        tokens,
+        logins,
+        new_token,
+        token_errors,
+        token_name,
+    })
 }
 
-async fn account(State(state): State<AppState>, user: CurrentUser, Query(q): Query<Flash>) -> Result<Html<String>, PageError> {
-    render(&load_account(&state, &user, q.msg.as_deref(), None, FormErrors::default(), String::new()).await?)
+async fn account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<Flash>,
+) -> Result<Html<String>, PageError> {
+    render(
+        &load_account(
+            &state,
+            &user,
+            q.msg.as_deref(),
+            None,
+            FormErrors::default(),
+            String::new(),
+        )
+        .await?,
+    )
 }
 
 #[derive(Deserialize)]
@@ -61,7 +109,11 @@ struct LocaleForm {
     locale: String,
 }
 
-async fn set_locale(State(state): State<AppState>, user: CurrentUser, Form(f): Form<LocaleForm>) -> Result<Redirect, PageError> {
+async fn set_locale(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<LocaleForm>,
+) -> Result<Redirect, PageError> {
     wujin_app::auth::set_own_locale(&state.app, &user.ctx, &f.locale).await?;
     Ok(Redirect::to("/account?msg=saved"))
 }
@@ -72,10 +124,25 @@ struct TokenForm {
     valid_days: Option<String>,
 }
 
-async fn create_token(State(state): State<AppState>, user: CurrentUser, Form(f): Form<TokenForm>) -> Result<Response, PageError> {
+async fn create_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, PageError> {
     let days = crate::pages::opt_i64(&f.valid_days);
     match wujin_app::tokens::create(&state.app, &user.ctx, &f.name, days).await {
-        Ok((_, token)) => Ok(render(&load_account(&state, &user, Some("token_created"), Some(token), FormErrors::default(), String::new()).await?)?.into_response()),
+        Ok((_, token)) => Ok(render(
+            &load_account(
+                &state,
+                &user,
+                Some("token_created"),
+                Some(token),
+                FormErrors::default(),
+                String::new(),
+            )
+            .await?,
+        )?
+        .into_response()),
         Err(AppError::Validation(v)) => {
             let errors = FormErrors::from_fields(user.lang, &v);
             let page = load_account(&state, &user, None, None, errors, f.name).await?;
@@ -85,7 +152,11 @@ async fn create_token(State(state): State<AppState>, user: CurrentUser, Form(f):
     }
 }
 
-async fn revoke_token(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Redirect, PageError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
     wujin_app::tokens::revoke(&state.app, &user.ctx, id).await?;
     Ok(Redirect::to("/account?msg=token_revoked"))
 }
@@ -98,9 +169,26 @@ struct PasswordPage {
     errors: FormErrors,
 }
 
-async fn password_page(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, PageError> {
-    let page = page_ctx(&state, &user, "password.title", &[("account.title", Some("/account")), ("password.title", None)], None).await;
-    render(&PasswordPage { page, forced: user.actor().must_change_password, errors: FormErrors::default() })
+async fn password_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, PageError> {
+    let page = page_ctx(
+        &state,
+        &user,
+        "password.title",
+        &[
+            ("account.title", Some("/account")),
+            ("password.title", None),
+        ],
+        None,
+    )
+    .await;
+    render(&PasswordPage {
+        page,
+        forced: user.actor().must_change_password,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -110,13 +198,40 @@ struct PasswordForm {
     confirm_password: String,
 }
 
-async fn password_submit(State(state): State<AppState>, user: CurrentUser, Form(f): Form<PasswordForm>) -> Result<Response, PageError> {
+async fn password_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
     let keep = user.session_hash();
-    match wujin_app::auth::change_own_password(&state.app, &user.ctx, &f.current_password, &f.new_password, &f.confirm_password, keep.as_deref()).await {
+    match wujin_app::auth::change_own_password(
+        &state.app,
+        &user.ctx,
+        &f.current_password,
+        &f.new_password,
+        &f.confirm_password,
+        keep.as_deref(),
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/account?msg=password_changed").into_response()),
         Err(AppError::Validation(v)) => {
-            let page = page_ctx(&state, &user, "password.title", &[("account.title", Some("/account")), ("password.title", None)], None).await;
-            let p = PasswordPage { page, forced: user.actor().must_change_password, errors: FormErrors::from_fields(user.lang, &v) };
+            let page = page_ctx(
+                &state,
+                &user,
+                "password.title",
+                &[
+                    ("account.title", Some("/account")),
+                    ("password.title", None),
+                ],
+                None,
+            )
+            .await;
+            let p = PasswordPage {
+                page,
+                forced: user.actor().must_change_password,
+                errors: FormErrors::from_fields(user.lang, &v),
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
         Err(e) => Err(e.into()),

@@ -60,8 +60,18 @@ struct LoginQuery {
     msg: Option<String>,
 }
 
-async fn login_page(client: ClientMeta, session: Session, Query(q): Query<LoginQuery>) -> Result<Response, PageError> {
-    if session.get::<i64>(crate::extract::SESSION_USER_KEY).await.ok().flatten().is_some() {
+async fn login_page(
+    client: ClientMeta,
+    session: Session,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, PageError> {
+    if session
+        .get::<i64>(crate::extract::SESSION_USER_KEY)
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+    {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
     let info = if q.expired.is_some() {
@@ -95,12 +105,20 @@ async fn login_submit(
     session: Session,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let lang = f.lang.as_deref().and_then(Lang::parse).unwrap_or(client.lang);
+    let lang = f
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(client.lang);
     let next = safe_next(f.next.as_deref());
     match wujin_app::auth::login(&state.app, &client.meta, &f.username, &f.password).await {
         Ok(actor) => {
             start_session(&session, actor.id.unwrap_or_default()).await?;
-            let to = if actor.must_change_password { "/account/password".to_string() } else { next };
+            let to = if actor.must_change_password {
+                "/account/password".to_string()
+            } else {
+                next
+            };
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (AppError::Unauthenticated | AppError::RateLimited { .. })) => {
@@ -108,7 +126,13 @@ async fn login_submit(
                 AppError::RateLimited { key, .. } => (StatusCode::TOO_MANY_REQUESTS, key.clone()),
                 _ => (StatusCode::UNAUTHORIZED, "auth.bad_credentials".to_string()),
             };
-            let page = LoginPage { lang, username: f.username.trim().to_string(), next, error: Some(tr(lang, &key)), info: None };
+            let page = LoginPage {
+                lang,
+                username: f.username.trim().to_string(),
+                next,
+                error: Some(tr(lang, &key)),
+                info: None,
+            };
             Ok((status, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
@@ -116,6 +140,9 @@ async fn login_submit(
 }
 
 async fn logout(session: Session) -> Result<Redirect, PageError> {
-    session.flush().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(Redirect::to("/login?msg=logged_out"))
 }

@@ -1,12 +1,12 @@
 //! 工作台: what the signed-in user can do, at a glance.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
-use wujin_app::audit::{AuditEventView, AuditFilter};
 use wujin_app::PageRequest;
+use wujin_app::audit::{AuditEventView, AuditFilter};
 use wujin_domain::access::{DataScope, Permission};
 
 use crate::error::PageError;
@@ -46,17 +46,37 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
     let me = wujin_app::users::get(&state.app, &user.ctx, a.id.unwrap_or_default()).await?;
     let can_audit = a.can(Permission::ViewAudit);
     let recent_audit = if can_audit {
-        wujin_app::audit::list(&state.app, &user.ctx, &AuditFilter::default(), PageRequest::new(Some(1), Some(8))).await?.items
+        wujin_app::audit::list(
+            &state.app,
+            &user.ctx,
+            &AuditFilter::default(),
+            PageRequest::new(Some(1), Some(8)),
+        )
+        .await?
+        .items
     } else {
         Vec::new()
     };
     let user_count = if a.can(Permission::ViewUsers) {
-        Some(wujin_app::users::list(&state.app, &user.ctx, &Default::default(), PageRequest::new(Some(1), Some(1))).await?.total)
+        Some(
+            wujin_app::users::list(
+                &state.app,
+                &user.ctx,
+                &Default::default(),
+                PageRequest::new(Some(1), Some(1)),
+            )
+            .await?
+            .total,
+        )
     } else {
         None
     };
     let department_count = if a.can(Permission::ViewDepartments) {
-        Some(wujin_app::departments::list(&state.app, &user.ctx, &Default::default()).await?.len())
+        Some(
+            wujin_app::departments::list(&state.app, &user.ctx, &Default::default())
+                .await?
+                .len(),
+        )
     } else {
         None
     };

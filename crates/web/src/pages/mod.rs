@@ -1,10 +1,10 @@
 //! HTML pages. Handlers are thin: extract, call one use-case, render a template.
 
 pub mod account;
+pub mod admin_audit;
 pub mod admin_calendar;
 pub mod admin_departments;
 pub mod admin_login_log;
-pub mod admin_audit;
 pub mod admin_users;
 pub mod api_docs;
 pub mod auth;
@@ -57,16 +57,25 @@ impl FormErrors {
             if let Some(d) = &e.detail {
                 msg = format!("{msg}: {d}");
             }
-            by_field.entry(e.field.clone()).and_modify(|m: &mut String| {
-                m.push('；');
-                m.push_str(&msg);
-            }).or_insert(msg);
+            by_field
+                .entry(e.field.clone())
+                .and_modify(|m: &mut String| {
+                    m.push('；');
+                    m.push_str(&msg);
+                })
+                .or_insert(msg);
         }
-        FormErrors { by_field, general: vec![] }
+        FormErrors {
+            by_field,
+            general: vec![],
+        }
     }
 
     pub fn general(lang: Lang, key: &str) -> FormErrors {
-        FormErrors { by_field: BTreeMap::new(), general: vec![tr(lang, key)] }
+        FormErrors {
+            by_field: BTreeMap::new(),
+            general: vec![tr(lang, key)],
+        }
     }
 
     pub fn get(&self, field: &str) -> String {
@@ -116,7 +125,11 @@ pub fn pager<T>(lang: Lang, page: &Page<T>, path: &str, query: &str) -> Pager {
     let start = page.page.saturating_sub(3).max(1);
     let end = (start + 6).min(pages);
     for n in start..=end {
-        links.push(PagerLink { label: n.to_string(), href: Some(href(n)), current: n == page.page });
+        links.push(PagerLink {
+            label: n.to_string(),
+            href: Some(href(n)),
+            current: n == page.page,
+        });
     }
     links.push(PagerLink {
         label: tr(lang, "pager.next"),
@@ -126,7 +139,11 @@ pub fn pager<T>(lang: Lang, page: &Page<T>, path: &str, query: &str) -> Pager {
     let info = crate::i18n::trf(
         lang,
         "pager.info",
-        &[("total", &page.total.to_string()), ("page", &page.page.to_string()), ("pages", &pages.to_string())],
+        &[
+            ("total", &page.total.to_string()),
+            ("page", &page.page.to_string()),
+            ("pages", &pages.to_string()),
+        ],
     );
     Pager { links, info }
 }
@@ -135,7 +152,11 @@ pub fn pager<T>(lang: Lang, page: &Page<T>, path: &str, query: &str) -> Pager {
 pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
     pairs
         .iter()
-        .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::extract::urlencode(v))))
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", crate::extract::urlencode(v)))
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -148,11 +169,23 @@ pub struct SortHeader {
     pub class: &'static str,
 }
 
-pub fn sort_header(lang: Lang, key: &str, col: &str, path: &str, query_without_sort: &str, sort: Option<&str>, dir: Option<&str>) -> SortHeader {
+pub fn sort_header(
+    lang: Lang,
+    key: &str,
+    col: &str,
+    path: &str,
+    query_without_sort: &str,
+    sort: Option<&str>,
+    dir: Option<&str>,
+) -> SortHeader {
     let active = sort == Some(col);
     let desc = dir == Some("desc");
     let next_dir = if active && !desc { "desc" } else { "asc" };
-    let sep = if query_without_sort.is_empty() { "" } else { "&" };
+    let sep = if query_without_sort.is_empty() {
+        ""
+    } else {
+        "&"
+    };
     SortHeader {
         label: tr(lang, key),
         href: format!("{path}?{query_without_sort}{sep}sort={col}&dir={next_dir}"),
@@ -166,7 +199,10 @@ pub fn sort_header(lang: Lang, key: &str, col: &str, path: &str, query_without_s
 
 /// Parses an empty-or-number form or query field.
 pub fn opt_i64(s: &Option<String>) -> Option<i64> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse().ok())
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok())
 }
 
 /// Parses "true"/"false"/"" into a filter.
@@ -181,19 +217,34 @@ pub fn opt_bool(s: &Option<String>) -> Option<bool> {
 /// Parses a `YYYY-MM-DD` date (China time) into the UTC start of that day.
 pub fn day_start(s: &Option<String>) -> Option<chrono::DateTime<chrono::Utc>> {
     let d = chrono::NaiveDate::parse_from_str(s.as_deref()?.trim(), "%Y-%m-%d").ok()?;
-    let local = d.and_hms_opt(0, 0, 0)?.and_local_timezone(crate::layout::china_tz()).single()?;
+    let local = d
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(crate::layout::china_tz())
+        .single()?;
     Some(local.with_timezone(&chrono::Utc))
 }
 
 /// A CSV download that Excel (and WPS) open correctly: UTF-8 with a byte-order mark, CRLF
 /// line ends, every field quoted when needed. Cells that a spreadsheet would run as a formula
 /// (starting with = + - @) are prefixed with a quote.
-pub fn csv_response(filename: &str, header: &[String], rows: &[Vec<String>]) -> axum::response::Response {
+pub fn csv_response(
+    filename: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
     fn cell(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
     }
     let mut out = String::from("\u{feff}");
     for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
@@ -201,8 +252,18 @@ pub fn csv_response(filename: &str, header: &[String], rows: &[Vec<String>]) -> 
         out.push_str("\r\n");
     }
     let mut res = out.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", filename.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_"), crate::extract::urlencode(filename));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        filename.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        ),
+        crate::extract::urlencode(filename)
+    );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -215,16 +276,24 @@ mod tests {
 
     #[test]
     fn csv_cells_are_escaped_and_formulas_neutralised() {
-        let res = csv_response("x.csv", &["a".into(), "b".into()], &[vec!["=1+1".into(), "he said \"hi\", ok".into()]]);
+        let res = csv_response(
+            "x.csv",
+            &["a".into(), "b".into()],
+            &[vec!["=1+1".into(), "he said \"hi\", ok".into()]],
+        );
         assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
         let body = futures_lite_body(res);
         assert_eq!(body, "\u{feff}a,b\r\n'=1+1,\"he said \"\"hi\"\", ok\"\r\n");
     }
 
     fn futures_lite_body(res: axum::response::Response) -> String {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(async {
-            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
             String::from_utf8(bytes.to_vec()).unwrap()
         })
     }

@@ -1,13 +1,13 @@
 //! 消息中心: the user's inbox.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
-use wujin_app::notifications::NotificationView;
 use wujin_app::PageRequest;
+use wujin_app::notifications::NotificationView;
 
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -38,17 +38,50 @@ struct ListPage {
     pager: Pager,
 }
 
-async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, PageError> {
     let unread_only = q.unread.as_deref() == Some("1");
-    let result = wujin_app::notifications::list(&state.app, &user.ctx, unread_only, PageRequest::new(q.page, None)).await?;
-    let page = page_ctx(&state, &user, "notifications.title", &[("notifications.title", None)], q.msg.as_deref()).await;
-    let pager = pager(user.lang, &result, "/notifications", if unread_only { "unread=1" } else { "" });
-    render(&ListPage { page, items: result.items, unread_only, pager })
+    let result = wujin_app::notifications::list(
+        &state.app,
+        &user.ctx,
+        unread_only,
+        PageRequest::new(q.page, None),
+    )
+    .await?;
+    let page = page_ctx(
+        &state,
+        &user,
+        "notifications.title",
+        &[("notifications.title", None)],
+        q.msg.as_deref(),
+    )
+    .await;
+    let pager = pager(
+        user.lang,
+        &result,
+        "/notifications",
+        if unread_only { "unread=1" } else { "" },
+    );
+    render(&ListPage {
+        page,
+        items: result.items,
+        unread_only,
+        pager,
+    })
 }
 
-async fn read(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> Result<Redirect, PageError> {
+async fn read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Redirect, PageError> {
     let link = wujin_app::notifications::mark_read(&state.app, &user.ctx, id).await?;
-    let to = link.filter(|l| l.starts_with('/') && !l.starts_with("//")).unwrap_or_else(|| "/notifications".into());
+    let to = link
+        .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+        .unwrap_or_else(|| "/notifications".into());
     Ok(Redirect::to(&to))
 }
 

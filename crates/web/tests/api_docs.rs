@@ -1,0 +1,166 @@
+//! The OpenAPI document and its offline viewer.
+
+use serde_json::Value;
+use wujin_testkit::TestApp;
+
+/// Every route the API registers, as (method, path).
+const ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/me"),
+    ("post", "/api/v1/me/password"),
+    ("put", "/api/v1/me/locale"),
+    ("get", "/api/v1/me/logins"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users/{id}"),
+    ("put", "/api/v1/users/{id}"),
+    ("post", "/api/v1/users/{id}/disable"),
+    ("post", "/api/v1/users/{id}/enable"),
+    ("post", "/api/v1/users/{id}/reset-password"),
+    ("get", "/api/v1/users/{id}/history"),
+    ("get", "/api/v1/departments"),
+    ("post", "/api/v1/departments"),
+    ("get", "/api/v1/departments/{id}"),
+    ("put", "/api/v1/departments/{id}"),
+    ("post", "/api/v1/departments/{id}/disable"),
+    ("post", "/api/v1/departments/{id}/enable"),
+    ("get", "/api/v1/audit"),
+    ("get", "/api/v1/audit/entities"),
+    ("get", "/api/v1/audit/{id}"),
+    ("get", "/api/v1/login-log"),
+    ("get", "/api/v1/notifications"),
+    ("get", "/api/v1/notifications/unread-count"),
+    ("post", "/api/v1/notifications/{id}/read"),
+    ("post", "/api/v1/notifications/read-all"),
+    ("get", "/api/v1/tokens"),
+    ("post", "/api/v1/tokens"),
+    ("delete", "/api/v1/tokens/{id}"),
+    ("get", "/api/v1/calendar/years"),
+    ("post", "/api/v1/calendar/years"),
+    ("get", "/api/v1/calendar/years/{year}"),
+    ("get", "/api/v1/calendar/working-day"),
+    ("get", "/api/v1/calendar/add"),
+    ("get", "/api/v1/calendar/between"),
+    ("get", "/api/v1/openapi.json"),
+];
+
+#[tokio::test]
+async fn the_document_is_public_json_listing_every_route() {
+    let t = TestApp::spawn().await;
+    let res = reqwest::Client::new()
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let doc: Value = serde_json::from_str(&res.text().await.unwrap()).expect("valid JSON");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    for (method, path) in ROUTES {
+        assert!(
+            paths.get(*path).is_some_and(|p| p[*method].is_object()),
+            "{} {path} is not documented",
+            method.to_uppercase()
+        );
+    }
+    // Nothing documented that is not in the list above (so the list stays complete).
+    let documented: usize = paths
+        .values()
+        .map(|p| {
+            ["get", "post", "put", "patch", "delete"]
+                .iter()
+                .filter(|m| p[**m].is_object())
+                .count()
+        })
+        .sum();
+    assert_eq!(documented, ROUTES.len());
+
+    // Every documented route exists (anonymous: 401, or what signing in and out answer; never 404 or 405).
+    let c = reqwest::Client::new();
+    for (method, path) in ROUTES {
+        let url = t.url(&path.replace("{id}", "1").replace("{year}", "2024"));
+        let req = match *method {
+            "get" => c.get(&url),
+            "post" => c.post(&url),
+            "put" => c.put(&url),
+            _ => c.delete(&url),
+        };
+        let status = req.send().await.unwrap().status().as_u16();
+        assert!(
+            matches!(status, 200 | 204 | 401 | 415 | 422),
+            "{method} {path} answered {status}"
+        );
+    }
+
+    // Both ways of signing in are described.
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["session_cookie"]["in"], "cookie");
+    assert_eq!(schemes["session_cookie"]["name"], "wujin_session");
+    assert_eq!(
+        doc["paths"]["/api/v1/users"]["get"]["security"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        doc["paths"]["/api/v1/auth/login"]["post"]["security"][0],
+        serde_json::json!({})
+    );
+    // Request bodies point at their schemas.
+    assert_eq!(
+        doc["paths"]["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"],
+        "#/components/schemas/UserCreate"
+    );
+    assert!(doc["components"]["schemas"]["UserCreate"]["properties"]["username"].is_object());
+}
+
+#[tokio::test]
+async fn signed_in_users_read_the_docs_page_in_their_language() {
+    let t = TestApp::spawn().await;
+    t.create_user("firm", "enterprise", None).await;
+
+    // Anonymous readers are sent to sign in.
+    let res = t.client().get(t.url("/api/docs")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+
+    let c = t.login("firm").await;
+    let res = c.get(t.url("/api/docs")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains('⟦'), "untranslated key");
+    assert!(body.contains("接口文档"));
+    assert!(body.contains("href=\"/api/v1/openapi.json\""));
+    assert!(body.contains("/api/v1/users/{id}/reset-password"));
+    assert!(body.contains("id=\"schema-UserCreate\""));
+    assert!(body.contains("Authorization: Bearer"));
+    assert!(!body.contains("<script>"), "no inline script");
+    for (method, path) in ROUTES {
+        assert!(
+            body.contains(&format!("{} {path}", method.to_uppercase())),
+            "{method} {path} missing from the page"
+        );
+    }
+
+    let res = c.get(t.url("/api/docs?lang=en")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(!body.contains('⟦'), "untranslated key");
+    assert!(body.contains("API documentation"));
+    assert!(body.contains("Personal access token"));
+}
