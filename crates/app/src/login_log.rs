@@ -94,3 +94,53 @@ pub async fn list(
         per_page: page.per_page,
     })
 }
+
+/// Sign-ins on one day (China time): successes and failures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DailySignIns {
+    pub day: chrono::NaiveDate,
+    pub ok: u64,
+    pub failed: u64,
+}
+
+/// Sign-ins per day over the last `days` days up to today (China time), oldest first; days
+/// without any sign-in are included with zeros.
+pub async fn daily_counts(app: &App, ctx: &Ctx, days: u32) -> AppResult<Vec<DailySignIns>> {
+    ctx.require(Permission::ViewLoginLog)?;
+    let tz = wujin_domain::tz::china_tz();
+    let today = crate::now().with_timezone(&tz).date_naive();
+    let first = today - chrono::Duration::days(i64::from(days.max(1)) - 1);
+    let start = first
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(tz).single())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| AppError::Internal("invalid date".into()))?;
+    let rows: Vec<(DateTime<Utc>, bool)> = login_attempt::Entity::find()
+        .select_only()
+        .column(login_attempt::Column::At)
+        .column(login_attempt::Column::Success)
+        .filter(login_attempt::Column::At.gte(start))
+        .into_tuple()
+        .all(app.db.read())
+        .await?;
+    let mut out: Vec<DailySignIns> = first
+        .iter_days()
+        .take_while(|d| *d <= today)
+        .map(|day| DailySignIns {
+            day,
+            ok: 0,
+            failed: 0,
+        })
+        .collect();
+    for (at, success) in rows {
+        let day = at.with_timezone(&tz).date_naive();
+        if let Some(slot) = out.iter_mut().find(|s| s.day == day) {
+            if success {
+                slot.ok += 1;
+            } else {
+                slot.failed += 1;
+            }
+        }
+    }
+    Ok(out)
+}

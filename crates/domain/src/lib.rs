@@ -8,3 +8,4 @@ pub mod audit;
 pub mod calendar;
 pub mod org;
 pub mod password;
+pub mod tz;

@@ -26,4 +26,14 @@
       b.classList.add("copied");
     }
   });
+  // Charts: an element with data-echarts holds its ECharts option as JSON (built on the
+  // server); the page loads /assets/vendor/echarts.min.js when it has one.
+  window.addEventListener("load", function () {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-echarts]").forEach(function (el) {
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(JSON.parse(el.getAttribute("data-echarts")));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  });
 })();

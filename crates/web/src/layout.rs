@@ -108,10 +108,7 @@ impl PageCtx {
     }
 }
 
-/// China Standard Time (UTC+8, no daylight saving).
-pub fn china_tz() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
+pub use wujin_domain::tz::china_tz;
 
 fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
     let a = user.actor();

@@ -15,3 +15,60 @@ async fn admin_signs_in_and_sees_the_workbench() {
     assert!(body.contains("Workbench"), "{body}");
     assert!(!body.contains('⟦'), "untranslated key in {body}");
 }
+
+#[tokio::test]
+async fn the_header_badge_refreshes_and_the_admin_sees_the_sign_in_chart() {
+    let t = TestApp::spawn().await;
+    t.create_user("boss", "admin", None).await;
+    t.create_user("cadre", "cadre", Some("jxj")).await;
+    let c = t.login("boss").await;
+    // create_user sends a welcome message.
+    let badge = c
+        .get(t.url("/notifications/badge"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(badge.contains(r#"<span class="badge">1</span>"#), "{badge}");
+    let home = c
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("data-echarts="), "admin home has the chart");
+    assert!(home.contains("/assets/vendor/echarts.min.js"));
+    // One successful sign-in today: the last bar of the success series is 1.
+    assert!(home.contains("[0,0,0,0,0,0,0,0,0,0,0,0,0,1]"), "{home}");
+    let cadre = t.login("cadre").await;
+    let home = cadre
+        .get(t.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !home.contains("data-echarts="),
+        "a cadre may not read the login log"
+    );
+    assert!(!home.contains("echarts.min.js"));
+    c.post(t.url("/notifications/read-all"))
+        .send()
+        .await
+        .unwrap();
+    let badge = c
+        .get(t.url("/notifications/badge"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!badge.contains("badge\">"), "{badge}");
+}

@@ -30,6 +30,26 @@ struct HomePage {
     can_audit: bool,
     user_count: Option<u64>,
     department_count: Option<usize>,
+    /// ECharts option of the sign-ins chart (JSON), for those who may read the login log.
+    sign_in_chart: Option<String>,
+}
+
+/// Stacked bars of successful and failed sign-ins per day.
+fn sign_in_chart(page: &PageCtx, days: &[wujin_app::login_log::DailySignIns]) -> String {
+    let ok = page.t("home.chart_ok");
+    let failed = page.t("home.chart_failed");
+    serde_json::json!({
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [ok, failed], "top": 0},
+        "grid": {"left": 40, "right": 16, "top": 32, "bottom": 24},
+        "xAxis": {"type": "category", "data": days.iter().map(|d| d.day.format("%m-%d").to_string()).collect::<Vec<_>>()},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"name": ok, "type": "bar", "stack": "n", "data": days.iter().map(|d| d.ok).collect::<Vec<_>>(), "itemStyle": {"color": "#1d4f91"}},
+            {"name": failed, "type": "bar", "stack": "n", "data": days.iter().map(|d| d.failed).collect::<Vec<_>>(), "itemStyle": {"color": "#b42318"}}
+        ]
+    })
+    .to_string()
 }
 
 async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>, PageError> {
@@ -81,6 +101,12 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
         None
     };
     let last_login = page.opt_datetime(&me.last_login_at);
+    let sign_in_chart = if a.can(Permission::ViewLoginLog) {
+        let days = wujin_app::login_log::daily_counts(&state.app, &user.ctx, 14).await?;
+        Some(sign_in_chart(&page, &days))
+    } else {
+        None
+    };
     render(&HomePage {
         page,
         scope_text,
@@ -90,5 +116,6 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
         can_audit,
         user_count,
         department_count,
+        sign_in_chart,
     })
 }

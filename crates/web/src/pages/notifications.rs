@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications", get(list))
         .route("/notifications/{id}/read", post(read))
         .route("/notifications/read-all", post(read_all))
+        .route("/notifications/badge", get(badge))
 }
 
 #[derive(Deserialize)]
@@ -88,4 +89,20 @@ async fn read(
 async fn read_all(State(state): State<AppState>, user: CurrentUser) -> Result<Redirect, PageError> {
     wujin_app::notifications::mark_all_read(&state.app, &user.ctx).await?;
     Ok(Redirect::to("/notifications?msg=all_read"))
+}
+
+/// The unread badge of the header, refreshed by htmx every minute.
+async fn badge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Html<String>, PageError> {
+    let n = wujin_app::notifications::unread_count(&state.app, &user.ctx).await?;
+    let inner = if n > 0 {
+        format!("<span class=\"badge\">{n}</span>")
+    } else {
+        String::new()
+    };
+    Ok(Html(format!(
+        "<span id=\"unread-count\" hx-get=\"/notifications/badge\" hx-trigger=\"every 60s\" hx-swap=\"outerHTML\">{inner}</span>"
+    )))
 }
