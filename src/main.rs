@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc: request handling allocates many small, short-lived buffers, which it serves with
+/// less contention than the system allocator on a busy server.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 永康五金产业转型升级平台 — the platform of the hardware-industry transformation campaign.
 #[derive(Parser, Debug)]
 #[command(name = "wujin", version, about, long_about = None)]

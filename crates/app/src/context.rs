@@ -1,6 +1,6 @@
 //! Who is acting, and from where.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wujin_domain::access::{DataScope, Granter, Permission, Role};
 use wujin_storage::entity::app_user;
 
@@ -32,7 +32,7 @@ fn uuid_like() -> String {
 }
 
 /// The signed-in user as use-cases see them.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Actor {
     /// `None` for the platform itself (seeding, the command line).
     pub id: Option<i64>,

@@ -4,12 +4,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 use crate::Db;
-use crate::entity::session;
+use crate::entity::{app_user, session};
 
-/// A stored session row.
+/// A stored session row, with its signed-in user read in the same query.
 pub struct StoredSession {
     pub data_json: String,
     pub expires_at: DateTime<Utc>,
+    pub user: Option<app_user::Model>,
 }
 
 /// Writes a session. With `insert_only`, an existing row is left alone and `false` returned
@@ -58,11 +59,13 @@ pub async fn load_live(
 ) -> Result<Option<StoredSession>, DbErr> {
     Ok(session::Entity::find_by_id(id_hash)
         .filter(session::Column::ExpiresAt.gt(now))
+        .find_also_related(app_user::Entity)
         .one(db.read())
         .await?
-        .map(|r| StoredSession {
+        .map(|(r, user)| StoredSession {
             data_json: r.data_json,
             expires_at: r.expires_at,
+            user,
         }))
 }
 

@@ -139,13 +139,15 @@ async fn resolve(
         session.flush().await.map_err(fail)?;
         return Err(Missing::Expired);
     }
-    let actor = match wujin_app::auth::load_actor(&state.app, uid).await {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            session.flush().await.map_err(fail)?;
-            return Err(Missing::Anonymous);
-        }
-        Err(e) => return Err(Missing::Failed(e)),
+    // The store loaded the user together with the session; it is there only if active.
+    let actor = session
+        .get::<Actor>(crate::session_store::SESSION_ACTOR_KEY)
+        .await
+        .map_err(fail)?
+        .filter(|a| a.id == Some(uid));
+    let Some(actor) = actor else {
+        session.flush().await.map_err(fail)?;
+        return Err(Missing::Anonymous);
     };
     let seen = session
         .get::<i64>(SESSION_SEEN_AT)

@@ -21,7 +21,10 @@ impl DbSessionStore {
     }
 
     async fn write(&self, record: &Record, insert_only: bool) -> Result<bool> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        // The signed-in user is read fresh with every load; it is never stored.
+        let mut stored = record.data.clone();
+        stored.remove(SESSION_ACTOR_KEY);
+        let data = serde_json::to_string(&stored).map_err(|e| Error::Encode(e.to_string()))?;
         let user = record
             .data
             .get(crate::extract::SESSION_USER_KEY)
@@ -39,6 +42,9 @@ impl DbSessionStore {
         .map_err(backend)
     }
 }
+
+/// Where a loaded session carries its (active) user for the current request only.
+pub const SESSION_ACTOR_KEY: &str = "__actor";
 
 /// The stored key of a session id.
 pub fn id_hash(id: &Id) -> String {
@@ -79,8 +85,16 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        let data: HashMap<String, serde_json::Value> =
+        let mut data: HashMap<String, serde_json::Value> =
             serde_json::from_str(&row.data_json).map_err(|e| Error::Decode(e.to_string()))?;
+        // The user row came with the session in one query: hand it to the request as the
+        // actor, so resolving the caller costs no second query.
+        if let Some(user) = row.user.filter(|u| u.active)
+            && let Ok(actor) = wujin_app::Actor::from_user(&user)
+            && let Ok(v) = serde_json::to_value(&actor)
+        {
+            data.insert(SESSION_ACTOR_KEY.to_string(), v);
+        }
         Ok(Some(Record {
             id: *id,
             data,
