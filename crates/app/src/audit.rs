@@ -316,3 +316,14 @@ pub async fn verify(
         progress(v.checked);
     }
 }
+
+/// The latest events, newest first, without counting the whole log (for overviews).
+pub async fn recent(app: &App, ctx: &Ctx, n: u64) -> AppResult<Vec<AuditEventView>> {
+    ctx.require(Permission::ViewAudit)?;
+    let rows = audit_event::Entity::find()
+        .order_by_desc(audit_event::Column::Id)
+        .limit(n)
+        .all(app.db.read())
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}

@@ -80,8 +80,22 @@ pub struct DepartmentFilter {
 /// The tree in display order (parents before children, siblings by sort order), filtered.
 pub async fn list(app: &App, ctx: &Ctx, f: &DepartmentFilter) -> AppResult<Vec<DepartmentView>> {
     ctx.require(Permission::ViewDepartments)?;
+    list_units(app, f, true).await
+}
+
+/// The tree for a dropdown: like [`list`] but without counting users (`user_count` is 0).
+/// The caller has already checked that the dropdown may be shown.
+pub async fn list_for_choice(app: &App, f: &DepartmentFilter) -> AppResult<Vec<DepartmentView>> {
+    list_units(app, f, false).await
+}
+
+async fn list_units(
+    app: &App,
+    f: &DepartmentFilter,
+    with_counts: bool,
+) -> AppResult<Vec<DepartmentView>> {
     let units = all(app.db.read()).await?;
-    let counts: Vec<(Option<i64>, i64)> = {
+    let counts: Vec<(Option<i64>, i64)> = if with_counts {
         use sea_orm::QuerySelect;
         app_user::Entity::find()
             .select_only()
@@ -92,6 +106,8 @@ pub async fn list(app: &App, ctx: &Ctx, f: &DepartmentFilter) -> AppResult<Vec<D
             .into_tuple()
             .all(app.db.read())
             .await?
+    } else {
+        Vec::new()
     };
     let mut out = Vec::with_capacity(units.len());
     // Depth-first walk from the roots, children in sort order.
@@ -404,4 +420,10 @@ pub async fn set_active(
     .await?;
     tx.commit().await?;
     Ok(updated)
+}
+
+/// Number of units (for overviews).
+pub async fn count(app: &App, ctx: &Ctx) -> AppResult<u64> {
+    ctx.require(Permission::ViewDepartments)?;
+    Ok(department::Entity::find().count(app.db.read()).await?)
 }

@@ -42,11 +42,8 @@ pub struct UserView {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn view(u: app_user::Model, units: &[department::Model]) -> UserView {
-    let department_name = u
-        .department_id
-        .and_then(|d| units.iter().find(|x| x.id == d))
-        .map(|d| d.name.clone());
+fn view(u: app_user::Model, unit: Option<department::Model>) -> UserView {
+    let department_name = unit.map(|d| d.name);
     UserView {
         id: u.id,
         username: u.username,
@@ -63,6 +60,18 @@ fn view(u: app_user::Model, units: &[department::Model]) -> UserView {
         last_login_at: u.last_login_at,
         created_at: u.created_at,
     }
+}
+
+/// The view of a user just written, with their unit's name (one lookup).
+async fn view_with_unit(
+    db: &impl sea_orm::ConnectionTrait,
+    u: app_user::Model,
+) -> AppResult<UserView> {
+    let unit = match u.department_id {
+        Some(d) => department::Entity::find_by_id(d).one(db).await?,
+        None => None,
+    };
+    Ok(view(u, unit))
 }
 
 /// What the audit log keeps of a user: everything but the password hash.
@@ -138,11 +147,11 @@ pub async fn list(
         .order_by_asc(app_user::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)
+        .find_also_related(department::Entity)
         .all(app.db.read())
         .await?;
-    let units = crate::departments::all(app.db.read()).await?;
     Ok(Page {
-        items: rows.into_iter().map(|u| view(u, &units)).collect(),
+        items: rows.into_iter().map(|(u, d)| view(u, d)).collect(),
         total,
         page: page.page,
         per_page: page.per_page,
@@ -153,18 +162,28 @@ pub async fn list(
 /// probe learns nothing about users outside its scope).
 pub async fn get(app: &App, ctx: &Ctx, id: i64) -> AppResult<UserView> {
     // Everyone may read their own account.
-    if ctx.actor.id == Some(id) {
-        let u = app_user::Entity::find_by_id(id)
-            .one(app.db.read())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let units = crate::departments::all(app.db.read()).await?;
-        return Ok(view(u, &units));
+    if ctx.actor.id != Some(id) {
+        ctx.require(Permission::ViewUsers)?;
     }
-    ctx.require(Permission::ViewUsers)?;
-    let u = load_in_scope(app, ctx, id).await?;
-    let units = crate::departments::all(app.db.read()).await?;
-    Ok(view(u, &units))
+    let (u, unit) = app_user::Entity::find_by_id(id)
+        .find_also_related(department::Entity)
+        .one(app.db.read())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if ctx.actor.id != Some(id) {
+        ensure_in_scope(app, ctx, &u).await?;
+    }
+    Ok(view(u, unit))
+}
+
+/// `NotFound` unless the user's unit lies in the caller's scope.
+async fn ensure_in_scope(app: &App, ctx: &Ctx, u: &app_user::Model) -> AppResult<()> {
+    if let Some(units) = scope_units(app, ctx).await?
+        && !u.department_id.is_some_and(|d| units.contains(&d))
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 async fn load_in_scope(app: &App, ctx: &Ctx, id: i64) -> AppResult<app_user::Model> {
@@ -172,11 +191,7 @@ async fn load_in_scope(app: &App, ctx: &Ctx, id: i64) -> AppResult<app_user::Mod
         .one(app.db.read())
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(units) = scope_units(app, ctx).await?
-        && !u.department_id.is_some_and(|d| units.contains(&d))
-    {
-        return Err(AppError::NotFound);
-    }
+    ensure_in_scope(app, ctx, &u).await?;
     Ok(u)
 }
 
@@ -212,7 +227,7 @@ pub async fn filter_units(
 ) -> AppResult<Vec<crate::departments::DepartmentView>> {
     ctx.require(Permission::ViewUsers)?;
     let scope = scope_units(app, ctx).await?;
-    let units = crate::departments::list(app, ctx, &Default::default()).await?;
+    let units = crate::departments::list_for_choice(app, &Default::default()).await?;
     Ok(units
         .into_iter()
         .filter(|u| scope.as_ref().is_none_or(|s| s.contains(&u.id)))
@@ -424,8 +439,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    let units = crate::departments::all(app.db.read()).await?;
-    Ok(view(created, &units))
+    view_with_unit(app.db.read(), created).await
 }
 
 /// A racing insert of the same username becomes the same field error as the pre-check.
@@ -489,8 +503,7 @@ pub async fn update(app: &App, ctx: &Ctx, id: i64, input: &UserInput) -> AppResu
         .await?;
     }
     tx.commit().await?;
-    let units = crate::departments::all(app.db.read()).await?;
-    Ok(view(updated, &units))
+    view_with_unit(app.db.read(), updated).await
 }
 
 /// The caller may manage `target` only if they could have granted the target's current role
@@ -511,9 +524,8 @@ pub async fn set_active(app: &App, ctx: &Ctx, id: i64, active: bool) -> AppResul
     if ctx.actor.id == Some(id) && !active {
         return Err(AppError::Conflict("error.user.cannot_disable_self".into()));
     }
-    let units = crate::departments::all(app.db.read()).await?;
     if existing.active == active {
-        return Ok(view(existing, &units));
+        return view_with_unit(app.db.read(), existing).await;
     }
     let tx = app.db.begin_write().await?;
     let before = snapshot(&existing);
@@ -541,7 +553,7 @@ pub async fn set_active(app: &App, ctx: &Ctx, id: i64, active: bool) -> AppResul
     )
     .await?;
     tx.commit().await?;
-    Ok(view(updated, &units))
+    view_with_unit(app.db.read(), updated).await
 }
 
 /// Gives the user a new temporary password, which they must change at their next sign-in.
@@ -607,4 +619,14 @@ pub fn generate_temporary_password() -> String {
     (0..12)
         .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
         .collect()
+}
+
+/// Number of users the caller's scope covers (for overviews).
+pub async fn count_in_scope(app: &App, ctx: &Ctx) -> AppResult<u64> {
+    ctx.require(Permission::ViewUsers)?;
+    let mut q = app_user::Entity::find();
+    if let Some(units) = scope_units(app, ctx).await? {
+        q = q.filter(app_user::Column::DepartmentId.is_in(units));
+    }
+    Ok(q.count(app.db.read()).await?)
 }

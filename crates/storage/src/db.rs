@@ -117,7 +117,7 @@ impl Db {
                         )))
                     })?;
                 let read_pool = sea_orm::sqlx::pool::PoolOptions::<sea_orm::sqlx::Sqlite>::new()
-                    .max_connections(4)
+                    .max_connections(8)
                     .min_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(base.read_only(false))

@@ -5,8 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use wujin_app::PageRequest;
-use wujin_app::audit::{AuditEventView, AuditFilter};
+use wujin_app::audit::AuditEventView;
 use wujin_domain::access::{DataScope, Permission};
 
 use crate::error::PageError;
@@ -29,7 +28,7 @@ struct HomePage {
     recent_audit: Vec<AuditEventView>,
     can_audit: bool,
     user_count: Option<u64>,
-    department_count: Option<usize>,
+    department_count: Option<u64>,
     /// ECharts option of the sign-ins chart (JSON), for those who may read the login log.
     sign_in_chart: Option<String>,
 }
@@ -66,37 +65,17 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
     let me = wujin_app::users::get(&state.app, &user.ctx, a.id.unwrap_or_default()).await?;
     let can_audit = a.can(Permission::ViewAudit);
     let recent_audit = if can_audit {
-        wujin_app::audit::list(
-            &state.app,
-            &user.ctx,
-            &AuditFilter::default(),
-            PageRequest::new(Some(1), Some(8)),
-        )
-        .await?
-        .items
+        wujin_app::audit::recent(&state.app, &user.ctx, 8).await?
     } else {
         Vec::new()
     };
     let user_count = if a.can(Permission::ViewUsers) {
-        Some(
-            wujin_app::users::list(
-                &state.app,
-                &user.ctx,
-                &Default::default(),
-                PageRequest::new(Some(1), Some(1)),
-            )
-            .await?
-            .total,
-        )
+        Some(wujin_app::users::count_in_scope(&state.app, &user.ctx).await?)
     } else {
         None
     };
     let department_count = if a.can(Permission::ViewDepartments) {
-        Some(
-            wujin_app::departments::list(&state.app, &user.ctx, &Default::default())
-                .await?
-                .len(),
-        )
+        Some(wujin_app::departments::count(&state.app, &user.ctx).await?)
     } else {
         None
     };
