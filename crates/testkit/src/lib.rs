@@ -277,3 +277,79 @@ impl Drop for TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// Posts the sign-in form and returns the raw response (for tests of failures).
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client()
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .await
+            .expect("sign-in request")
+    }
+
+    /// Number of events in the audit log.
+    pub async fn audit_total(&self) -> u64 {
+        wujin_app::audit::list(
+            &self.app,
+            &Ctx::cli(),
+            &Default::default(),
+            Default::default(),
+        )
+        .await
+        .expect("audit list")
+        .total
+    }
+
+    /// Number of users on the platform.
+    pub async fn user_total(&self) -> u64 {
+        wujin_app::users::list(
+            &self.app,
+            &Ctx::cli(),
+            &Default::default(),
+            Default::default(),
+        )
+        .await
+        .expect("user list")
+        .total
+    }
+}
+
+/// GETs a page: its status and body.
+pub async fn get_text(
+    c: &reqwest::Client,
+    t: &TestApp,
+    path: &str,
+) -> (reqwest::StatusCode, String) {
+    let res = c.get(t.url(path)).send().await.expect("request");
+    let status = res.status();
+    (status, res.text().await.expect("body"))
+}
+
+/// GETs a JSON resource: its status and parsed body.
+pub async fn get_json(c: &reqwest::Client, url: String) -> (u16, serde_json::Value) {
+    let res = c.get(url).send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.expect("JSON body"))
+}
+
+/// The `Location` header of a redirect, or "".
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+/// The field names of an API validation error (`{"fields": [{"field": …}, …]}`).
+pub fn field_names(body: &serde_json::Value) -> Vec<String> {
+    body["fields"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}

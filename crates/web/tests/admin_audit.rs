@@ -1,15 +1,8 @@
 //! 审计日志 pages: who may browse, filters, the detail page and the CSV export.
 
-use reqwest::StatusCode;
 use wujin_app::audit::AuditFilter;
 use wujin_app::{Ctx, PageRequest};
-use wujin_testkit::TestApp;
-
-async fn get(c: &reqwest::Client, t: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = c.get(t.url(path)).send().await.unwrap();
-    let status = res.status();
-    (status, res.text().await.unwrap())
-}
+use wujin_testkit::{TestApp, get_text};
 
 /// Today's date in China time, as the date inputs send it.
 fn today() -> String {
@@ -41,12 +34,12 @@ async fn admin_filters_the_log_by_entity_and_dates() {
     let c = t.login("admin").await;
 
     let wang_row = format!("用户 #{wang}</a>");
-    let (s, all) = get(&c, &t, "/admin/audit").await;
+    let (s, all) = get_text(&c, &t, "/admin/audit").await;
     assert_eq!(s, 200);
     assert!(!all.contains('⟦'), "untranslated key");
     assert!(all.contains(&wang_row), "{all}");
 
-    let (s, users) = get(&c, &t, "/admin/audit?entity=user").await;
+    let (s, users) = get_text(&c, &t, "/admin/audit?entity=user").await;
     assert_eq!(s, 200);
     assert!(users.contains(&wang_row), "{users}");
     assert!(
@@ -54,7 +47,7 @@ async fn admin_filters_the_log_by_entity_and_dates() {
         "a department event is shown under entity=user"
     );
 
-    let (_, by_id) = get(
+    let (_, by_id) = get_text(
         &c,
         &t,
         &format!("/admin/audit?entity=user&entity_id={wang}"),
@@ -67,15 +60,15 @@ async fn admin_filters_the_log_by_entity_and_dates() {
         "header row and the one event of wang: {by_id}"
     );
 
-    let (_, by_action) = get(&c, &t, "/admin/audit?entity=user&action=disable").await;
+    let (_, by_action) = get_text(&c, &t, "/admin/audit?entity=user&action=disable").await;
     assert!(!by_action.contains(&wang_row), "nobody was disabled");
 
-    let (_, by_actor) = get(&c, &t, "/admin/audit?actor=cli&entity=user").await;
+    let (_, by_actor) = get_text(&c, &t, "/admin/audit?actor=cli&entity=user").await;
     assert!(by_actor.contains(&wang_row));
-    let (_, by_other_actor) = get(&c, &t, "/admin/audit?actor=nobody").await;
+    let (_, by_other_actor) = get_text(&c, &t, "/admin/audit?actor=nobody").await;
     assert!(by_other_actor.contains("暂无记录。"));
 
-    let (s, future) = get(
+    let (s, future) = get_text(
         &c,
         &t,
         "/admin/audit?entity=user&from=2099-01-01&to=2099-12-31",
@@ -84,11 +77,11 @@ async fn admin_filters_the_log_by_entity_and_dates() {
     assert_eq!(s, 200);
     assert!(!future.contains(&wang_row));
     assert!(future.contains("暂无记录。"), "{future}");
-    let (_, past) = get(&c, &t, "/admin/audit?to=2000-01-01").await;
+    let (_, past) = get_text(&c, &t, "/admin/audit?to=2000-01-01").await;
     assert!(past.contains("暂无记录。"));
     // The to-date is inclusive: today..today holds what was written today.
     let day = today();
-    let (_, today_only) = get(
+    let (_, today_only) = get_text(
         &c,
         &t,
         &format!("/admin/audit?entity=user&from={day}&to={day}"),
@@ -96,7 +89,7 @@ async fn admin_filters_the_log_by_entity_and_dates() {
     .await;
     assert!(today_only.contains(&wang_row), "{today_only}");
 
-    let (_, en) = get(&c, &t, "/admin/audit?lang=en").await;
+    let (_, en) = get_text(&c, &t, "/admin/audit?lang=en").await;
     assert!(!en.contains('⟦'), "untranslated key in English");
 }
 
@@ -115,7 +108,7 @@ async fn detail_shows_before_and_after_and_links_the_history() {
     assert_eq!(change.changed_fields, vec!["active".to_string()]);
     let c = t.login("admin").await;
 
-    let (s, body) = get(&c, &t, &format!("/admin/audit/{}", change.id)).await;
+    let (s, body) = get_text(&c, &t, &format!("/admin/audit/{}", change.id)).await;
     assert_eq!(s, 200);
     assert!(!body.contains('⟦'), "untranslated key");
     assert!(body.contains("变更前") && body.contains("变更后"), "{body}");
@@ -142,9 +135,9 @@ async fn detail_shows_before_and_after_and_links_the_history() {
     );
     assert!(body.contains(&change.request_id));
 
-    let (s, _) = get(&c, &t, "/admin/audit/999999").await;
+    let (s, _) = get_text(&c, &t, "/admin/audit/999999").await;
     assert_eq!(s, 404);
-    let (s, _) = get(&c, &t, "/admin/audit/not-a-number").await;
+    let (s, _) = get_text(&c, &t, "/admin/audit/not-a-number").await;
     assert_eq!(s, 404);
 }
 
@@ -221,10 +214,10 @@ async fn only_admin_and_leader_may_read_the_log() {
             format!("/admin/audit/{event}"),
             "/admin/audit/export.csv".to_string(),
         ] {
-            let (s, _) = get(&c, &t, &path).await;
+            let (s, _) = get_text(&c, &t, &path).await;
             assert_eq!(s, if allowed { 200 } else { 403 }, "{name} {path}");
         }
-        let (_, home) = get(&c, &t, "/").await;
+        let (_, home) = get_text(&c, &t, "/").await;
         assert_eq!(
             home.contains("href=\"/admin/audit\""),
             allowed,

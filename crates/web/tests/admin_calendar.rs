@@ -1,15 +1,8 @@
 //! 工作日历 pages: covered years, the calculator (never guessing an unknown year), a year in
 //! full, and adding a year.
 
-use reqwest::StatusCode;
 use wujin_app::Ctx;
-use wujin_testkit::TestApp;
-
-async fn get(c: &reqwest::Client, t: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = c.get(t.url(path)).send().await.unwrap();
-    let status = res.status();
-    (status, res.text().await.unwrap())
-}
+use wujin_testkit::{TestApp, get_text};
 
 async fn post_year(c: &reqwest::Client, t: &TestApp, toml: &str) -> reqwest::Response {
     c.post(t.url("/admin/calendar/years"))
@@ -48,7 +41,7 @@ async fn the_page_lists_the_shipped_years_and_the_calculator_answers() {
     t.create_role_users().await;
     let c = t.login("dept").await;
 
-    let (s, body) = get(&c, &t, "/admin/calendar").await;
+    let (s, body) = get_text(&c, &t, "/admin/calendar").await;
     assert_eq!(s, 200);
     assert!(!body.contains('⟦'), "untranslated key");
     for y in 2020..=2026 {
@@ -64,7 +57,7 @@ async fn the_page_lists_the_shipped_years_and_the_calculator_answers() {
     );
 
     // 除夕 2024-02-09 (Friday) was a working day.
-    let (s, body) = get(&c, &t, "/admin/calendar?from=2024-02-08&days=1").await;
+    let (s, body) = get_text(&c, &t, "/admin/calendar?from=2024-02-08&days=1").await;
     assert_eq!(s, 200);
     assert!(
         body.contains("id=\"calc-after\"><strong>2024年2月9日（星期五）</strong>"),
@@ -76,7 +69,7 @@ async fn the_page_lists_the_shipped_years_and_the_calculator_answers() {
     );
 
     // (02-08, 02-18]: 02-09 and the make-up Sunday 02-18.
-    let (_, body) = get(
+    let (_, body) = get_text(
         &c,
         &t,
         "/admin/calendar?from=2024-02-08&to=2024-02-18&lang=en",
@@ -87,7 +80,7 @@ async fn the_page_lists_the_shipped_years_and_the_calculator_answers() {
         "{body}"
     );
 
-    let (_, body) = get(&c, &t, "/admin/calendar?from=2024-02-12").await;
+    let (_, body) = get_text(&c, &t, "/admin/calendar?from=2024-02-12").await;
     assert!(
         body.contains(
             "id=\"calc-from\"><strong>休息日</strong> <span class=\"tag\">节假日：春节</span>"
@@ -96,7 +89,7 @@ async fn the_page_lists_the_shipped_years_and_the_calculator_answers() {
     );
 
     // An uncovered year is unknown, never guessed.
-    let (s, body) = get(&c, &t, "/admin/calendar?from=2027-03-01&days=1").await;
+    let (s, body) = get_text(&c, &t, "/admin/calendar?from=2027-03-01&days=1").await;
     assert_eq!(s, 200);
     assert!(body.contains("日期所在年份尚未录入工作日历"), "{body}");
     assert!(
@@ -109,7 +102,7 @@ async fn the_page_lists_the_shipped_years_and_the_calculator_answers() {
     );
     assert!(!body.contains("2027年3月2日"), "a guessed answer");
     // A count running past the last covered year is unknown too.
-    let (s, body) = get(
+    let (s, body) = get_text(
         &c,
         &t,
         "/admin/calendar?from=2026-12-30&days=5&to=2027-01-05",
@@ -130,17 +123,17 @@ async fn the_page_lists_the_shipped_years_and_the_calculator_answers() {
     );
 
     // Malformed input is a 422 with the message, not a 500.
-    let (s, body) = get(&c, &t, "/admin/calendar?from=2024-02-30&days=x").await;
+    let (s, body) = get_text(&c, &t, "/admin/calendar?from=2024-02-30&days=x").await;
     assert_eq!(s, 422);
     assert!(
         body.contains("日期格式应为 YYYY-MM-DD。")
             && body.contains("天数应为 0 到 3650 之间的整数。"),
         "{body}"
     );
-    let (s, _) = get(&c, &t, "/admin/calendar?days=3").await;
+    let (s, _) = get_text(&c, &t, "/admin/calendar?days=3").await;
     assert_eq!(s, 422);
 
-    let (_, en) = get(
+    let (_, en) = get_text(
         &c,
         &t,
         "/admin/calendar?from=2027-03-01&days=1&to=2027-03-05&lang=en",
@@ -155,7 +148,7 @@ async fn a_year_in_full() {
     let t = TestApp::spawn().await;
     t.create_user("zhou", "cadre", Some("jxj")).await;
     let c = t.login("zhou").await;
-    let (s, body) = get(&c, &t, "/admin/calendar/2024").await;
+    let (s, body) = get_text(&c, &t, "/admin/calendar/2024").await;
     assert_eq!(s, 200);
     assert!(!body.contains('⟦'), "untranslated key");
     assert!(body.contains("2024 年工作日历"));
@@ -178,7 +171,7 @@ async fn a_year_in_full() {
         "/admin/calendar/1999",
         "/admin/calendar/abc",
     ] {
-        let (s, _) = get(&c, &t, path).await;
+        let (s, _) = get_text(&c, &t, path).await;
         assert_eq!(s, 404, "{path}");
     }
 }
@@ -189,13 +182,13 @@ async fn administrator_adds_a_year() {
     t.create_role_users().await;
     let c = t.login("admin").await;
 
-    let (_, body) = get(&c, &t, "/admin/calendar").await;
+    let (_, body) = get_text(&c, &t, "/admin/calendar").await;
     assert!(
         body.contains("action=\"/admin/calendar/years\""),
         "the form"
     );
     assert!(!body.contains('⟦'), "untranslated key");
-    let (_, en) = get(&c, &t, "/admin/calendar/2026?lang=en").await;
+    let (_, en) = get_text(&c, &t, "/admin/calendar/2026?lang=en").await;
     assert!(
         !en.contains('⟦') && en.contains("Working-day calendar 2026"),
         "{en}"
@@ -241,23 +234,23 @@ async fn administrator_adds_a_year() {
     assert_eq!(events[0].action, "create");
     assert_eq!(events[0].actor_name, "admin");
 
-    let (_, body) = get(&c, &t, "/admin/calendar?msg=calendar_saved").await;
+    let (_, body) = get_text(&c, &t, "/admin/calendar?msg=calendar_saved").await;
     assert!(body.contains("工作日历已更新。"));
     assert!(body.contains("href=\"/admin/calendar/2027\""));
     assert!(body.contains("管理员录入"));
-    let (s, body) = get(&c, &t, "/admin/calendar?from=2027-03-01&days=1").await;
+    let (s, body) = get_text(&c, &t, "/admin/calendar?from=2027-03-01&days=1").await;
     assert_eq!(s, 200);
     assert!(
         body.contains("id=\"calc-after\"><strong>2027年3月2日（星期二）</strong>"),
         "{body}"
     );
     assert!(!body.contains("日期所在年份尚未录入工作日历"));
-    let (_, body) = get(&c, &t, "/admin/calendar?from=2027-02-05&days=1").await;
+    let (_, body) = get_text(&c, &t, "/admin/calendar?from=2027-02-05&days=1").await;
     assert!(
         body.contains("id=\"calc-after\"><strong>2027年2月9日（星期二）</strong>"),
         "春节 2027 skipped: {body}"
     );
-    let (s, body) = get(&c, &t, "/admin/calendar/2027").await;
+    let (s, body) = get_text(&c, &t, "/admin/calendar/2027").await;
     assert_eq!(s, 200);
     assert!(
         body.contains("test notice for 2027") && body.contains("<li>2027年2月13日（星期六）</li>")
@@ -277,9 +270,9 @@ async fn who_may_view_and_who_may_change_the_calendar() {
         ("firm", false),
     ] {
         let c = t.login(name).await;
-        let (s, _) = get(&c, &t, "/admin/calendar").await;
+        let (s, _) = get_text(&c, &t, "/admin/calendar").await;
         assert_eq!(s, if view { 200 } else { 403 }, "{name}");
-        let (s, _) = get(&c, &t, "/admin/calendar/2024").await;
+        let (s, _) = get_text(&c, &t, "/admin/calendar/2024").await;
         assert_eq!(s, if view { 200 } else { 403 }, "{name}");
         if name != "admin" {
             let res = post_year(&c, &t, YEAR_2027).await;

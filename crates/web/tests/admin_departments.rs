@@ -1,14 +1,7 @@
 //! 组织架构 pages: the tree, filters, export, create, edit, disable, enable, permissions.
 
 use wujin_app::Ctx;
-use wujin_testkit::TestApp;
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
+use wujin_testkit::{TestApp, location};
 
 /// Creates a unit through the form and returns its id.
 async fn create_unit(t: &TestApp, c: &reqwest::Client, parent: i64, code: &str, name: &str) -> i64 {

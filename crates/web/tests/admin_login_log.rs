@@ -1,13 +1,6 @@
 //! 登录日志 page: attempts appear with their outcome, filters, export, who may read it.
 
-use reqwest::StatusCode;
-use wujin_testkit::TestApp;
-
-async fn get(c: &reqwest::Client, t: &TestApp, path: &str) -> (StatusCode, String) {
-    let res = c.get(t.url(path)).send().await.unwrap();
-    let status = res.status();
-    (status, res.text().await.unwrap())
-}
+use wujin_testkit::{TestApp, get_text};
 
 fn row_of(username: &str) -> String {
     format!("<td class=\"mono\">{username}</td>")
@@ -36,7 +29,7 @@ async fn sign_ins_appear_with_their_outcome_and_filter() {
     t.login("town").await;
     let c = t.login("admin").await;
 
-    let (s, body) = get(&c, &t, "/admin/login-log").await;
+    let (s, body) = get_text(&c, &t, "/admin/login-log").await;
     assert_eq!(s, 200);
     assert!(!body.contains('⟦'), "untranslated key");
     for u in ["dept", "ghost", "town", "admin"] {
@@ -49,7 +42,7 @@ async fn sign_ins_appear_with_their_outcome_and_filter() {
         "failures are tagged"
     );
 
-    let (s, failures) = get(&c, &t, "/admin/login-log?outcome=failure").await;
+    let (s, failures) = get_text(&c, &t, "/admin/login-log?outcome=failure").await;
     assert_eq!(s, 200);
     assert!(failures.contains(&row_of("dept")) && failures.contains(&row_of("ghost")));
     assert!(
@@ -57,24 +50,24 @@ async fn sign_ins_appear_with_their_outcome_and_filter() {
         "{failures}"
     );
 
-    let (_, successes) = get(&c, &t, "/admin/login-log?outcome=success").await;
+    let (_, successes) = get_text(&c, &t, "/admin/login-log?outcome=success").await;
     assert!(successes.contains(&row_of("town")) && successes.contains(&row_of("admin")));
     assert!(!successes.contains(&row_of("dept")) && !successes.contains(&row_of("ghost")));
 
-    let (_, one) = get(&c, &t, "/admin/login-log?username=dept").await;
+    let (_, one) = get_text(&c, &t, "/admin/login-log?username=dept").await;
     assert!(one.contains(&row_of("dept")) && !one.contains(&row_of("town")));
 
-    let (_, by_ip) = get(&c, &t, "/admin/login-log?ip=10.9.9.9").await;
+    let (_, by_ip) = get_text(&c, &t, "/admin/login-log?ip=10.9.9.9").await;
     assert!(by_ip.contains("暂无登录记录。"), "{by_ip}");
-    let (_, local) = get(&c, &t, "/admin/login-log?ip=127.0.0.1&outcome=failure").await;
+    let (_, local) = get_text(&c, &t, "/admin/login-log?ip=127.0.0.1&outcome=failure").await;
     assert!(local.contains(&row_of("dept")));
 
-    let (_, future) = get(&c, &t, "/admin/login-log?from=2099-01-01").await;
+    let (_, future) = get_text(&c, &t, "/admin/login-log?from=2099-01-01").await;
     assert!(future.contains("暂无登录记录。"));
     let day = (chrono::Utc::now() + chrono::Duration::hours(8))
         .format("%Y-%m-%d")
         .to_string();
-    let (_, today) = get(
+    let (_, today) = get_text(
         &c,
         &t,
         &format!("/admin/login-log?from={day}&to={day}&outcome=failure"),
@@ -82,7 +75,7 @@ async fn sign_ins_appear_with_their_outcome_and_filter() {
     .await;
     assert!(today.contains(&row_of("dept")), "the to-date is inclusive");
 
-    let (_, en) = get(&c, &t, "/admin/login-log?lang=en").await;
+    let (_, en) = get_text(&c, &t, "/admin/login-log?lang=en").await;
     assert!(!en.contains('⟦') && en.contains("Wrong username or password"));
 }
 
@@ -146,7 +139,7 @@ async fn only_admin_and_leader_may_read_the_log() {
     ] {
         let c = t.login(name).await;
         for path in ["/admin/login-log", "/admin/login-log/export.csv"] {
-            let (s, _) = get(&c, &t, path).await;
+            let (s, _) = get_text(&c, &t, path).await;
             assert_eq!(s, if allowed { 200 } else { 403 }, "{name} {path}");
         }
     }

@@ -1,38 +1,11 @@
 //! 用户管理 pages: list, filters, export, create, edit, disable, enable, reset password, scope.
 
-use wujin_app::audit::AuditFilter;
 use wujin_app::users::UserFilter;
 use wujin_app::{Ctx, PageRequest};
-use wujin_testkit::{TEST_PASSWORD, TestApp};
+use wujin_testkit::{TEST_PASSWORD, TestApp, location};
 
 /// A form as (name, value) pairs.
 type Form<'a> = &'a [(&'a str, &'a str)];
-
-/// Number of audit events in the whole log.
-async fn audit_total(t: &TestApp) -> u64 {
-    wujin_app::audit::list(
-        &t.app,
-        &Ctx::cli(),
-        &AuditFilter::default(),
-        PageRequest::default(),
-    )
-    .await
-    .unwrap()
-    .total
-}
-
-/// Number of users in the whole platform.
-async fn user_total(t: &TestApp) -> u64 {
-    wujin_app::users::list(
-        &t.app,
-        &Ctx::cli(),
-        &UserFilter::default(),
-        PageRequest::default(),
-    )
-    .await
-    .unwrap()
-    .total
-}
 
 async fn find_user(t: &TestApp, username: &str) -> Option<wujin_app::users::UserView> {
     let f = UserFilter {
@@ -47,13 +20,6 @@ async fn find_user(t: &TestApp, username: &str) -> Option<wujin_app::users::User
         .find(|u| u.username == username)
 }
 
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
-
 /// The temporary password shown on the result page.
 fn shown_password(body: &str) -> String {
     let start = body
@@ -63,15 +29,6 @@ fn shown_password(body: &str) -> String {
     let open = rest.find('>').unwrap() + 1;
     let close = rest.find("</code>").unwrap();
     rest[open..close].to_string()
-}
-
-async fn sign_in(t: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    t.client()
-        .post(t.url("/login"))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap()
 }
 
 fn cell(username: &str) -> String {
@@ -267,7 +224,7 @@ async fn admin_creates_a_user_who_must_change_the_temporary_password() {
     assert_eq!(history[0].action, "create");
     assert_eq!(history[0].actor_name, "boss");
 
-    let res = sign_in(&t, "newbie", &password).await;
+    let res = t.sign_in("newbie", &password).await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/account/password");
 
@@ -285,7 +242,7 @@ async fn admin_creates_a_user_who_must_change_the_temporary_password() {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(shown_password(&res.text().await.unwrap()), "Handover-2024");
-    let res = sign_in(&t, "second", "Handover-2024").await;
+    let res = t.sign_in("second", "Handover-2024").await;
     assert_eq!(location(&res), "/account/password");
 
     // The detail page shows the pending temporary password and the creation in the history.
@@ -326,8 +283,8 @@ async fn invalid_input_is_refused_with_messages_and_nothing_is_written() {
     let gushan = t.unit("gushan").await.to_string();
     let jxj = t.unit("jxj").await.to_string();
     let c = t.login("boss").await;
-    let users_before = user_total(&t).await;
-    let audit_before = audit_total(&t).await;
+    let users_before = t.user_total().await;
+    let audit_before = t.audit_total().await;
 
     let cases: [(Form, &str, &str); 5] = [
         (
@@ -404,8 +361,8 @@ async fn invalid_input_is_refused_with_messages_and_nothing_is_written() {
         assert!(!body.contains("id=\"temporary-password\""));
         assert!(!body.contains('⟦'), "{body}");
     }
-    assert_eq!(user_total(&t).await, users_before, "no user created");
-    assert_eq!(audit_total(&t).await, audit_before, "no audit event");
+    assert_eq!(t.user_total().await, users_before, "no user created");
+    assert_eq!(t.audit_total().await, audit_before, "no audit event");
     assert!(find_user(&t, "dept_in_town").await.is_none());
     assert!(find_user(&t, "shorty").await.is_none());
 }
@@ -497,7 +454,7 @@ async fn department_staff_manage_only_their_own_unit() {
     );
     assert!(!form.contains(&format!("value=\"{fgj}\"")), "{form}");
 
-    let before = user_total(&t).await;
+    let before = t.user_total().await;
     let res = c
         .post(t.url("/admin/users"))
         .form(&[
@@ -529,7 +486,7 @@ async fn department_staff_manage_only_their_own_unit() {
             .unwrap()
             .contains("所选单位不在您的管理范围内。")
     );
-    assert_eq!(user_total(&t).await, before);
+    assert_eq!(t.user_total().await, before);
 
     let res = c
         .post(t.url("/admin/users"))
@@ -584,7 +541,7 @@ async fn leader_reads_users_but_cannot_create_them() {
             .status(),
         403
     );
-    let before = user_total(&t).await;
+    let before = t.user_total().await;
     let res = c
         .post(t.url("/admin/users"))
         .form(&[
@@ -596,7 +553,7 @@ async fn leader_reads_users_but_cannot_create_them() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
-    assert_eq!(user_total(&t).await, before);
+    assert_eq!(t.user_total().await, before);
     assert_eq!(
         c.post(t.url(&format!("/admin/users/{cadre}/disable")))
             .send()
@@ -638,7 +595,7 @@ async fn disabling_ends_the_session_and_blocks_sign_in_until_enabled() {
     let res = v.get(t.url("/")).send().await.unwrap();
     assert_eq!(res.status(), 303);
     assert!(location(&res).starts_with("/login"), "{}", location(&res));
-    assert_eq!(sign_in(&t, "victim", TEST_PASSWORD).await.status(), 401);
+    assert_eq!(t.sign_in("victim", TEST_PASSWORD).await.status(), 401);
     let body = admin
         .get(t.url(&format!("/admin/users/{victim}?msg=disabled")))
         .send()
@@ -668,7 +625,7 @@ async fn disabling_ends_the_session_and_blocks_sign_in_until_enabled() {
         .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), format!("/admin/users/{victim}?msg=enabled"));
-    let res = sign_in(&t, "victim", TEST_PASSWORD).await;
+    let res = t.sign_in("victim", TEST_PASSWORD).await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/");
     // The session that existed before the disabling stays ended.
@@ -698,7 +655,7 @@ async fn reset_password_replaces_the_old_one_and_forces_a_change() {
     let v = t.login("victim").await;
 
     // A password that breaks the policy is refused on the detail page; nothing changes.
-    let audit_before = audit_total(&t).await;
+    let audit_before = t.audit_total().await;
     let res = admin
         .post(t.url(&format!("/admin/users/{victim}/reset-password")))
         .form(&[("password", "short")])
@@ -712,7 +669,7 @@ async fn reset_password_replaces_the_old_one_and_forces_a_change() {
             .unwrap()
             .contains("<p class=\"field-error\">密码至少需要 8 个字符。")
     );
-    assert_eq!(audit_total(&t).await, audit_before);
+    assert_eq!(t.audit_total().await, audit_before);
     assert_eq!(
         v.get(t.url("/")).send().await.unwrap().status(),
         200,
@@ -737,11 +694,11 @@ async fn reset_password_replaces_the_old_one_and_forces_a_change() {
         "old session ended"
     );
     assert_eq!(
-        sign_in(&t, "victim", TEST_PASSWORD).await.status(),
+        t.sign_in("victim", TEST_PASSWORD).await.status(),
         401,
         "old password refused"
     );
-    let res = sign_in(&t, "victim", &password).await;
+    let res = t.sign_in("victim", &password).await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/account/password");
     assert!(find_user(&t, "victim").await.unwrap().must_change_password);

@@ -2,13 +2,7 @@
 //! for uncovered ones, and adding a year.
 
 use serde_json::{Value, json};
-use wujin_testkit::TestApp;
-
-async fn get_json(c: &reqwest::Client, url: String) -> (u16, Value) {
-    let res = c.get(url).send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap())
-}
+use wujin_testkit::{TestApp, get_json};
 
 #[tokio::test]
 async fn working_days_are_counted_across_holidays() {

@@ -2,24 +2,7 @@
 //! JSON API.
 
 use serde_json::{Value, json};
-use wujin_testkit::{TEST_PASSWORD, TestApp};
-
-async fn get_json(c: &reqwest::Client, url: String) -> (u16, Value) {
-    let res = c.get(url).send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap())
-}
-
-fn field_names(body: &Value) -> Vec<String> {
-    body["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .map(|e| e["field"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use wujin_testkit::{TEST_PASSWORD, TestApp, field_names, get_json};
 
 #[tokio::test]
 async fn departments_are_browsed_by_staff_and_changed_by_administrators() {

@@ -1,31 +1,7 @@
 //! User administration through the JSON API: validation, data scope, grants, audit.
 
 use serde_json::{Value, json};
-use wujin_app::{Ctx, PageRequest};
-use wujin_testkit::TestApp;
-
-async fn user_count(t: &TestApp) -> u64 {
-    wujin_app::users::list(
-        &t.app,
-        &Ctx::cli(),
-        &Default::default(),
-        PageRequest::default(),
-    )
-    .await
-    .unwrap()
-    .total
-}
-
-fn field_names(body: &Value) -> Vec<String> {
-    body["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .map(|e| e["field"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use wujin_testkit::{TestApp, field_names};
 
 #[tokio::test]
 async fn admin_creates_a_user_with_a_temporary_password() {
@@ -114,7 +90,7 @@ async fn invalid_input_is_422_naming_the_field_and_creates_nothing() {
     let t = TestApp::spawn().await;
     t.create_user("root", "admin", None).await;
     let admin = t.login("root").await;
-    let before = user_count(&t).await;
+    let before = t.user_total().await;
 
     let res = admin
         .post(t.url("/api/v1/users"))
@@ -174,7 +150,7 @@ async fn invalid_input_is_422_naming_the_field_and_creates_nothing() {
     assert_eq!(res.status(), 422);
     assert_eq!(field_names(&res.json().await.unwrap()), ["password"]);
 
-    assert_eq!(user_count(&t).await, before, "nothing was created");
+    assert_eq!(t.user_total().await, before, "nothing was created");
 }
 
 #[tokio::test]
@@ -226,7 +202,7 @@ async fn department_staff_work_only_inside_their_scope() {
     assert_eq!(page["total"], ids.len());
 
     // They may not grant the admin role.
-    let before = user_count(&t).await;
+    let before = t.user_total().await;
     let res = c
         .post(t.url("/api/v1/users"))
         .json(&json!({"username": "newboss", "display_name": "新管理员", "role": "admin", "department_id": jxj}))
@@ -246,7 +222,7 @@ async fn department_staff_work_only_inside_their_scope() {
         .unwrap();
     assert_eq!(res.status(), 422);
     assert!(field_names(&res.json().await.unwrap()).contains(&"department_id".to_string()));
-    assert_eq!(user_count(&t).await, before);
+    assert_eq!(t.user_total().await, before);
 
     // Within their scope they may.
     let res = c
@@ -265,7 +241,7 @@ async fn department_staff_work_only_inside_their_scope() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let before = user_count(&t).await;
+    let before = t.user_total().await;
     let res = leader
         .post(t.url("/api/v1/users"))
         .json(&json!({"username": "byleader", "display_name": "领导建", "role": "cadre", "department_id": jxj}))
@@ -275,7 +251,7 @@ async fn department_staff_work_only_inside_their_scope() {
     assert_eq!(res.status(), 403);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], "forbidden");
-    assert_eq!(user_count(&t).await, before);
+    assert_eq!(t.user_total().await, before);
     let res = leader
         .post(t.url(&format!("/api/v1/users/{jx}/disable")))
         .send()

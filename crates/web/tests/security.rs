@@ -19,15 +19,6 @@ fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_string()
 }
 
-async fn login_raw(t: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    t.client()
-        .post(t.url("/login"))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn login_attempts(t: &TestApp) -> u64 {
     wujin_app::login_log::list(
         &t.app,
@@ -50,9 +41,9 @@ async fn failed_sign_ins_do_not_reveal_whether_the_user_exists() {
         .await
         .unwrap();
 
-    let wrong = login_raw(&t, "zhang", "not-the-password").await;
-    let unknown = login_raw(&t, "nobody", "not-the-password").await;
-    let off = login_raw(&t, "li", TEST_PASSWORD).await;
+    let wrong = t.sign_in("zhang", "not-the-password").await;
+    let unknown = t.sign_in("nobody", "not-the-password").await;
+    let off = t.sign_in("li", TEST_PASSWORD).await;
     for res in [&wrong, &unknown, &off] {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         assert!(
@@ -159,7 +150,7 @@ async fn secure_cookie_behind_https() {
     };
     let t = TestApp::spawn_with(AppConfig::default(), web).await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
-    let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
+    let res = t.sign_in("zhang", TEST_PASSWORD).await;
     assert!(session_cookie(&res).unwrap().contains("Secure"));
 }
 
@@ -167,7 +158,7 @@ async fn secure_cookie_behind_https() {
 async fn a_session_replayed_after_logout_is_refused() {
     let t = TestApp::spawn().await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
-    let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
+    let res = t.sign_in("zhang", TEST_PASSWORD).await;
     let cookie = cookie_pair(&session_cookie(&res).unwrap());
     let c = t.client();
     assert_eq!(
@@ -214,7 +205,7 @@ async fn a_session_replayed_after_logout_is_refused() {
 async fn sessions_survive_a_restart_of_the_server() {
     let t = TestApp::spawn().await;
     t.create_user("zhang", "cadre", Some("jxj")).await;
-    let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
+    let res = t.sign_in("zhang", TEST_PASSWORD).await;
     let cookie = cookie_pair(&session_cookie(&res).unwrap());
     // A second server on the same database (another instance, or the same one restarted).
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -370,19 +361,19 @@ async fn too_many_failures_pause_the_account_with_a_clear_message() {
     t.create_user("zhang", "cadre", Some("jxj")).await;
     for _ in 0..5 {
         assert_eq!(
-            login_raw(&t, "zhang", "wrong-password").await.status(),
+            t.sign_in("zhang", "wrong-password").await.status(),
             StatusCode::UNAUTHORIZED
         );
     }
     // Even the right password is refused now.
-    let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
+    let res = t.sign_in("zhang", TEST_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(session_cookie(&res).is_none());
     assert!(res.text().await.unwrap().contains("15 分钟"));
     // Another account from the same address is not affected yet.
     t.create_user("wang", "cadre", Some("jxj")).await;
     assert_eq!(
-        login_raw(&t, "wang", TEST_PASSWORD).await.status(),
+        t.sign_in("wang", TEST_PASSWORD).await.status(),
         StatusCode::SEE_OTHER
     );
 }
@@ -397,11 +388,11 @@ async fn too_many_failures_from_one_address_pause_it() {
     t.create_user("zhang", "cadre", Some("jxj")).await;
     for name in ["a1", "a2", "a3"] {
         assert_eq!(
-            login_raw(&t, name, "whatever1").await.status(),
+            t.sign_in(name, "whatever1").await.status(),
             StatusCode::UNAUTHORIZED
         );
     }
-    let res = login_raw(&t, "zhang", TEST_PASSWORD).await;
+    let res = t.sign_in("zhang", TEST_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     let api = t
         .client()
@@ -474,11 +465,11 @@ async fn a_temporary_password_must_be_changed_first() {
         StatusCode::OK
     );
     assert_eq!(
-        login_raw(&t, "newbie", "temporary-1").await.status(),
+        t.sign_in("newbie", "temporary-1").await.status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        login_raw(&t, "newbie", "a-good-password").await.status(),
+        t.sign_in("newbie", "a-good-password").await.status(),
         StatusCode::SEE_OTHER
     );
 }
