@@ -35,20 +35,17 @@ pub struct PageCtx {
     pub crumbs: Vec<Crumb>,
     pub flash: Option<(String, String)>,
     pub request_id: String,
-    /// The current path with `?lang=` of the other language, for the switcher.
-    pub other_lang_href: String,
+    /// The language switcher: the other language's code and name, and the page to come back
+    /// to after the choice is saved.
+    pub other_lang: &'static str,
     pub other_lang_label: String,
+    pub current_path: String,
 }
 
 impl PageCtx {
     /// Translates a catalogue key.
     pub fn t(&self, key: &str) -> String {
         tr(self.lang, key)
-    }
-
-    /// Translates a key with `{name}` placeholders.
-    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
-        trf(self.lang, key, args)
     }
 
     /// Translates a key with one `{name}` placeholder (templates cannot build slices).
@@ -209,7 +206,8 @@ pub async fn page_ctx(
         crumbs: cs,
         flash,
         request_id: user.ctx.meta.request_id.clone(),
-        other_lang_href: format!("{}?lang={}", user.path, other.code()),
+        other_lang: other.code(),
         other_lang_label: tr(other, "lang.self"),
+        current_path: user.path.clone(),
     }
 }

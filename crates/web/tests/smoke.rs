@@ -72,3 +72,51 @@ async fn the_header_badge_refreshes_and_the_admin_sees_the_sign_in_chart() {
         .unwrap();
     assert!(!badge.contains("badge\">"), "{badge}");
 }
+
+#[tokio::test]
+async fn the_header_language_switch_is_remembered() {
+    let t = TestApp::spawn().await;
+    t.create_user("boss", "admin", None).await;
+    let c = t.login("boss").await;
+    let page = c
+        .get(t.url("/admin/users"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"name="back" value="/admin/users""#),
+        "the switcher returns to this page"
+    );
+    let res = c
+        .post(t.url("/account/locale"))
+        .form(&[("locale", "en"), ("back", "/admin/users")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(wujin_testkit::location(&res), "/admin/users");
+    // Every later page speaks English without ?lang=.
+    let later = c
+        .get(t.url("/notifications"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        later.contains("Notifications") && !later.contains("消息中心"),
+        "{later}"
+    );
+    // A foreign return address is not followed.
+    let res = c
+        .post(t.url("/account/locale"))
+        .form(&[("locale", "zh-CN"), ("back", "//evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wujin_testkit::location(&res), "/");
+}

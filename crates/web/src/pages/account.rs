@@ -107,6 +107,8 @@ async fn account(
 #[derive(Deserialize)]
 struct LocaleForm {
     locale: String,
+    /// The page the switch was made on (the header's switcher); the account page otherwise.
+    back: Option<String>,
 }
 
 async fn set_locale(
@@ -115,7 +117,10 @@ async fn set_locale(
     Form(f): Form<LocaleForm>,
 ) -> Result<Redirect, PageError> {
     wujin_app::auth::set_own_locale(&state.app, &user.ctx, &f.locale).await?;
-    Ok(Redirect::to("/account?msg=saved"))
+    match f.back.as_deref() {
+        Some(back) => Ok(Redirect::to(&crate::extract::safe_next(Some(back)))),
+        None => Ok(Redirect::to("/account?msg=saved")),
+    }
 }
 
 #[derive(Deserialize)]
