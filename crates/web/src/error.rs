@@ -215,7 +215,11 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         };
         return (status, axum::Json(json!({"error": code, "message": tr(Lang::En, &key), "message_zh": tr(Lang::ZhCn, &key), "request_id": rid}))).into_response();
     }
-    if info.is_none() && content_type.starts_with("text/html") {
+    // A page already rendered (a form with its errors) or a JSON answer outside the API
+    // (the health probes) goes out as it is.
+    if info.is_none()
+        && (content_type.starts_with("text/html") || content_type.starts_with("application/json"))
+    {
         return res;
     }
     let key = info
