@@ -8,6 +8,8 @@ pub mod admin_login_log;
 pub mod admin_users;
 pub mod api_docs;
 pub mod auth;
+pub mod choices;
+pub mod history;
 pub mod home;
 pub mod notifications;
 
