@@ -1,7 +1,7 @@
 //! 组织架构 pages: the tree, filters, export, create, edit, disable, enable, permissions.
 
 use wujin_app::Ctx;
-use wujin_testkit::{TestApp, location};
+use wujin_testkit::{TestApp, get_text, location};
 
 /// Creates a unit through the form and returns its id.
 async fn create_unit(t: &TestApp, c: &reqwest::Client, parent: i64, code: &str, name: &str) -> i64 {
@@ -63,14 +63,9 @@ async fn admin_creates_and_edits_a_unit_and_sees_the_history() {
         ("xfj", "市信访局", Some(root), 200, true)
     );
 
-    let body = c
-        .get(t.url(&format!("/admin/departments/{id}?msg=created")))
-        .send()
+    let body = get_text(&c, &t, &format!("/admin/departments/{id}?msg=created"))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     assert!(
         body.contains("已创建。") && body.contains("市信访局"),
         "{body}"
@@ -80,14 +75,9 @@ async fn admin_creates_and_edits_a_unit_and_sees_the_history() {
         "link to the unit's users"
     );
 
-    let edit = c
-        .get(t.url(&format!("/admin/departments/{id}/edit")))
-        .send()
+    let edit = get_text(&c, &t, &format!("/admin/departments/{id}/edit"))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     assert!(
         edit.contains("value=\"xfj\"") && edit.contains("value=\"市信访局\""),
         "prefilled: {edit}"
@@ -108,14 +98,7 @@ async fn admin_creates_and_edits_a_unit_and_sees_the_history() {
         .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), format!("/admin/departments/{id}?msg=saved"));
-    let body = c
-        .get(t.url(&location(&res)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, &location(&res)).await.1;
     assert!(body.contains("市信访局 → 市信访局（改）"), "{body}");
     assert!(body.contains("— → 信访局"), "{body}");
     assert!(!body.contains('⟦'), "{body}");
@@ -155,14 +138,7 @@ async fn admin_creates_and_edits_a_unit_and_sees_the_history() {
     );
 
     // The tree shows it, indented one level below the city.
-    let body = c
-        .get(t.url("/admin/departments"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, "/admin/departments").await.1;
     assert!(
         body.contains(&format!(
             "<td class=\"depth-1\"><a href=\"/admin/departments/{id}\">市信访局（改）</a>"
@@ -199,14 +175,7 @@ async fn a_unit_cannot_be_moved_below_itself() {
     let a = create_unit(&t, &c, root, "unit-a", "甲单位").await;
     let b = create_unit(&t, &c, a, "unit-b", "乙单位").await;
 
-    let body = c
-        .get(t.url("/admin/departments"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, "/admin/departments").await.1;
     assert!(
         body.contains(&format!(
             "<td class=\"depth-2\"><a href=\"/admin/departments/{b}\">乙单位</a>"
@@ -307,14 +276,9 @@ async fn a_unit_with_active_users_cannot_be_disabled() {
             .unwrap()
             .active
     );
-    let body = c
-        .get(t.url("/admin/departments?status=disabled"))
-        .send()
+    let body = get_text(&c, &t, "/admin/departments?status=disabled")
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     assert!(
         body.contains(">古山镇</a>") && !body.contains(">芝英镇</a>"),
         "{body}"
@@ -354,14 +318,9 @@ async fn town_staff_see_the_tree_but_cannot_change_it() {
         body.contains("古山镇") && !body.contains("href=\"/admin/departments/new\""),
         "{body}"
     );
-    let body = c
-        .get(t.url(&format!("/admin/departments/{jxj}")))
-        .send()
+    let body = get_text(&c, &t, &format!("/admin/departments/{jxj}"))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     assert!(
         !body.contains("/disable") && !body.contains("/edit"),
         "{body}"
@@ -431,14 +390,7 @@ async fn the_tree_is_filtered_and_exported() {
     let gushan = t.unit("gushan").await;
     let c = t.login("boss").await;
 
-    let body = c
-        .get(t.url("/admin/departments?kind=street"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, "/admin/departments?kind=street").await.1;
     for street in ["东城街道", "西城街道", "江南街道"] {
         assert!(body.contains(&format!(">{street}</a>")), "{street}: {body}");
     }
@@ -448,14 +400,9 @@ async fn the_tree_is_filtered_and_exported() {
     );
     assert!(body.contains("export.csv?kind=street"), "{body}");
 
-    let body = c
-        .get(t.url("/admin/departments?q=%E5%8F%A4%E5%B1%B1"))
-        .send()
+    let body = get_text(&c, &t, "/admin/departments?q=%E5%8F%A4%E5%B1%B1")
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     assert!(
         body.contains(">古山镇</a>") && !body.contains(">芝英镇</a>"),
         "{body}"
@@ -484,14 +431,9 @@ async fn the_tree_is_filtered_and_exported() {
         "东城街道,东城,dongcheng,街道,永康市人民政府,0,启用"
     );
 
-    let csv = c
-        .get(t.url("/admin/departments/export.csv?q=gushan&lang=en"))
-        .send()
+    let csv = get_text(&c, &t, "/admin/departments/export.csv?q=gushan&lang=en")
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         lines,

@@ -2,7 +2,7 @@
 
 use wujin_app::users::UserFilter;
 use wujin_app::{Ctx, PageRequest};
-use wujin_testkit::{TEST_PASSWORD, TestApp, location};
+use wujin_testkit::{TEST_PASSWORD, TestApp, get_text, location};
 
 /// A form as (name, value) pairs.
 type Form<'a> = &'a [(&'a str, &'a str)];
@@ -89,14 +89,9 @@ async fn admin_filters_sorts_and_exports_users() {
         "admin sees the create button"
     );
 
-    let body = c
-        .get(t.url("/admin/users?role=department&sort=username"))
-        .send()
+    let body = get_text(&c, &t, "/admin/users?role=department&sort=username")
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     assert!(body.contains(&cell("wang_fg")) && body.contains(&cell("zhang_jx")));
     assert!(!body.contains(&cell("li_jx")) && !body.contains(&cell("zhao_gs")));
     assert!(
@@ -104,24 +99,10 @@ async fn admin_filters_sorts_and_exports_users() {
         "ascending by username"
     );
 
-    let body = c
-        .get(t.url("/admin/users?q=WANG"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, "/admin/users?q=WANG").await.1;
     assert!(body.contains(&cell("wang_fg")) && !body.contains(&cell("zhang_jx")));
 
-    let body = c
-        .get(t.url("/admin/users?status=disabled"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, "/admin/users?status=disabled").await.1;
     assert!(body.contains(&cell("zhao_gs")) && !body.contains(&cell("boss")));
     assert!(body.contains("status-disabled"));
 
@@ -151,14 +132,9 @@ async fn admin_filters_sorts_and_exports_users() {
         "{csv}"
     );
 
-    let csv = c
-        .get(t.url("/admin/users/export.csv?status=disabled&lang=en"))
-        .send()
+    let csv = get_text(&c, &t, "/admin/users/export.csv?status=disabled&lang=en")
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         lines[0],
@@ -246,14 +222,7 @@ async fn admin_creates_a_user_who_must_change_the_temporary_password() {
     assert_eq!(location(&res), "/account/password");
 
     // The detail page shows the pending temporary password and the creation in the history.
-    let body = c
-        .get(t.url(&format!("/admin/users/{}", u.id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, &format!("/admin/users/{}", u.id)).await.1;
     assert!(body.contains("待修改临时密码"), "{body}");
     assert!(
         body.contains("变更记录") && body.contains("新同事"),
@@ -377,28 +346,14 @@ async fn department_staff_manage_only_their_own_unit() {
     let fgj = t.unit("fgj").await.to_string();
     let c = t.login("jx_boss").await;
 
-    let body = c
-        .get(t.url("/admin/users"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, "/admin/users").await.1;
     assert!(body.contains(&cell("jx_user")), "{body}");
     assert!(!body.contains(&cell("fg_user")), "{body}");
     assert!(
         !body.contains("市发展和改革局"),
         "units outside the scope are not offered: {body}"
     );
-    let csv = c
-        .get(t.url("/admin/users/export.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = get_text(&c, &t, "/admin/users/export.csv").await.1;
     assert!(csv.contains("jx_user") && !csv.contains("fg_user"), "{csv}");
 
     assert_eq!(
@@ -440,14 +395,7 @@ async fn department_staff_manage_only_their_own_unit() {
     );
 
     // The form offers only what they may grant.
-    let form = c
-        .get(t.url("/admin/users/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = get_text(&c, &t, "/admin/users/new").await.1;
     assert!(
         form.contains("value=\"cadre\"") && !form.contains("value=\"admin\""),
         "{form}"
@@ -520,14 +468,7 @@ async fn leader_reads_users_but_cannot_create_them() {
         !body.contains("href=\"/admin/users/new\""),
         "no create button for a leader"
     );
-    let body = c
-        .get(t.url(&format!("/admin/users/{cadre}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, &format!("/admin/users/{cadre}")).await.1;
     assert!(
         !body.contains("/disable") && !body.contains("/reset-password") && !body.contains("/edit"),
         "{body}"
@@ -596,14 +537,9 @@ async fn disabling_ends_the_session_and_blocks_sign_in_until_enabled() {
     assert_eq!(res.status(), 303);
     assert!(location(&res).starts_with("/login"), "{}", location(&res));
     assert_eq!(t.sign_in("victim", TEST_PASSWORD).await.status(), 401);
-    let body = admin
-        .get(t.url(&format!("/admin/users/{victim}?msg=disabled")))
-        .send()
+    let body = get_text(&admin, &t, &format!("/admin/users/{victim}?msg=disabled"))
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .1;
     assert!(body.contains("已停用"), "{body}");
     assert!(
         body.contains(&format!("/admin/users/{victim}/enable")),
@@ -774,14 +710,7 @@ async fn editing_a_user_is_validated_and_recorded_in_the_history() {
         .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), format!("/admin/users/{id}?msg=saved"));
-    let body = c
-        .get(t.url(&location(&res)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = get_text(&c, &t, &location(&res)).await.1;
     assert!(body.contains("已保存。"), "{body}");
     assert!(body.contains("测试editme → 改过的名字"), "{body}");
     assert!(body.contains("— → a@b.cn"), "{body}");

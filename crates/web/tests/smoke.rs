@@ -1,4 +1,4 @@
-use wujin_testkit::TestApp;
+use wujin_testkit::{TestApp, get_text};
 
 #[tokio::test]
 async fn admin_signs_in_and_sees_the_workbench() {
@@ -23,36 +23,15 @@ async fn the_header_badge_refreshes_and_the_admin_sees_the_sign_in_chart() {
     t.create_user("cadre", "cadre", Some("jxj")).await;
     let c = t.login("boss").await;
     // create_user sends a welcome message.
-    let badge = c
-        .get(t.url("/notifications/badge"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let badge = get_text(&c, &t, "/notifications/badge").await.1;
     assert!(badge.contains(r#"<span class="badge">1</span>"#), "{badge}");
-    let home = c
-        .get(t.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = get_text(&c, &t, "/").await.1;
     assert!(home.contains("data-echarts="), "admin home has the chart");
     assert!(home.contains("/assets/vendor/echarts.min.js"));
     // One successful sign-in today: the last bar of the success series is 1.
     assert!(home.contains("[0,0,0,0,0,0,0,0,0,0,0,0,0,1]"), "{home}");
     let cadre = t.login("cadre").await;
-    let home = cadre
-        .get(t.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = get_text(&cadre, &t, "/").await.1;
     assert!(
         !home.contains("data-echarts="),
         "a cadre may not read the login log"
@@ -62,14 +41,7 @@ async fn the_header_badge_refreshes_and_the_admin_sees_the_sign_in_chart() {
         .send()
         .await
         .unwrap();
-    let badge = c
-        .get(t.url("/notifications/badge"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let badge = get_text(&c, &t, "/notifications/badge").await.1;
     assert!(!badge.contains("badge\">"), "{badge}");
 }
 
@@ -78,14 +50,7 @@ async fn the_header_language_switch_is_remembered() {
     let t = TestApp::spawn().await;
     t.create_user("boss", "admin", None).await;
     let c = t.login("boss").await;
-    let page = c
-        .get(t.url("/admin/users"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&c, &t, "/admin/users").await.1;
     assert!(
         page.contains(r#"name="back" value="/admin/users""#),
         "the switcher returns to this page"
@@ -99,14 +64,7 @@ async fn the_header_language_switch_is_remembered() {
     assert_eq!(res.status(), 303);
     assert_eq!(wujin_testkit::location(&res), "/admin/users");
     // Every later page speaks English without ?lang=.
-    let later = c
-        .get(t.url("/notifications"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let later = get_text(&c, &t, "/notifications").await.1;
     assert!(
         later.contains("Notifications") && !later.contains("消息中心"),
         "{later}"
