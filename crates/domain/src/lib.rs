@@ -6,6 +6,10 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod cell_value;
+pub mod credit_code;
+pub mod demo_city;
+pub mod enterprise;
 pub mod org;
 pub mod password;
 pub mod tz;
