@@ -25,6 +25,15 @@ async fn api_login(
         .unwrap()
 }
 
+/// `GET /api/v1/me` with a bearer token (and whatever cookies `c` holds).
+async fn bearer_me(t: &TestApp, c: &reqwest::Client, token: &str) -> reqwest::Response {
+    c.get(t.url("/api/v1/me"))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn json_login_sets_a_protected_cookie_and_logout_ends_the_session() {
     let t = TestApp::spawn().await;
@@ -208,12 +217,7 @@ async fn bearer_token_works_until_revoked() {
 
     // A new client, no cookies at all.
     let other = bare_client();
-    let res = other
-        .get(t.url("/api/v1/me"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = bearer_me(&t, &other, &token).await;
     assert_eq!(res.status(), 200);
     let me: Value = res.json().await.unwrap();
     assert_eq!(me["username"], "bob");
@@ -234,12 +238,7 @@ async fn bearer_token_works_until_revoked() {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
-    let res = other
-        .get(t.url("/api/v1/me"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = bearer_me(&t, &other, &token).await;
     assert_eq!(res.status(), 200);
 
     let res = c
@@ -248,12 +247,7 @@ async fn bearer_token_works_until_revoked() {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    let res = other
-        .get(t.url("/api/v1/me"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = bearer_me(&t, &other, &token).await;
     assert_eq!(res.status(), 401);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], "unauthenticated");
@@ -294,12 +288,7 @@ async fn token_of_a_disabled_user_stops_working() {
     let carol = t.login("carol").await;
     let (_, token) = create_token(&t, &carol, "sync").await;
     let other = bare_client();
-    let res = other
-        .get(t.url("/api/v1/me"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = bearer_me(&t, &other, &token).await;
     assert_eq!(res.status(), 200);
 
     let admin = t.login("root").await;
@@ -312,12 +301,7 @@ async fn token_of_a_disabled_user_stops_working() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["active"], false);
 
-    let res = other
-        .get(t.url("/api/v1/me"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = bearer_me(&t, &other, &token).await;
     assert_eq!(res.status(), 401);
 
     // Re-enabled, the (unrevoked) token works again.
@@ -327,12 +311,7 @@ async fn token_of_a_disabled_user_stops_working() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let res = other
-        .get(t.url("/api/v1/me"))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
+    let res = bearer_me(&t, &other, &token).await;
     assert_eq!(res.status(), 200);
 }
 
