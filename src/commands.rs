@@ -45,7 +45,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { bind } => {
             let db = open(&cfg.database_url).await?;
             let app = App::new(db, cfg.app.clone());
-            wujin_app::seed::seed_departments(&app, &Ctx::cli()).await?;
+            wujin_app::seed::seed_reference_data(&app, &Ctx::cli()).await?;
             if !wujin_app::auth::admin_exists(&app).await? {
                 tracing::warn!(
                     "no administrator account exists yet; create one with: wujin user create --username admin --name 管理员 --role admin"
@@ -96,7 +96,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::User(cmd) => {
             let app = App::new(open(&cfg.database_url).await?, cfg.app.clone());
-            wujin_app::seed::seed_departments(&app, &Ctx::cli()).await?;
+            wujin_app::seed::seed_reference_data(&app, &Ctx::cli()).await?;
             user_command(&app, cmd).await
         }
         Command::Backup { file } => backup(&cfg.database_url, &file).await,

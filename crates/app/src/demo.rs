@@ -9,7 +9,7 @@ use crate::audit::{self, Change};
 use crate::auth::hash_password_async;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::seed::{seed_departments, unit_id};
+use crate::seed::{seed_reference_data, unit_id};
 use crate::{App, notifications, now};
 
 pub const DEMO_PASSWORD: &str = "demo12345";
@@ -63,7 +63,7 @@ const COLLEAGUES: &[(&str, &str, &str, &str)] = &[
 /// accounts it does nothing. Returns whether anything was written.
 pub async fn fill(app: &App) -> AppResult<bool> {
     let ctx = Ctx::cli();
-    seed_departments(app, &ctx).await?;
+    seed_reference_data(app, &ctx).await?;
     if app_user::Entity::find()
         .filter(app_user::Column::Username.eq("admin"))
         .one(app.db.read())

@@ -13,6 +13,7 @@ pub mod error;
 pub mod login_log;
 pub mod notifications;
 pub mod page;
+pub mod registry;
 pub mod seed;
 pub mod tokens;
 pub mod users;

@@ -135,6 +135,14 @@ pub async fn seed_departments(app: &App, ctx: &Ctx) -> AppResult<usize> {
     Ok(created.len())
 }
 
+/// Seeds everything a fresh installation starts with: the departments tree and the registry's
+/// dictionaries. Each part is seeded only while empty. Returns how many records were created.
+pub async fn seed_reference_data(app: &App, ctx: &Ctx) -> AppResult<usize> {
+    let units = seed_departments(app, ctx).await?;
+    let entries = crate::registry::dictionaries::seed(app, ctx).await?;
+    Ok(units + entries)
+}
+
 /// Id of the unit with this code, if any.
 pub async fn unit_id(app: &App, code: &str) -> AppResult<Option<i64>> {
     use sea_orm::{ColumnTrait, QueryFilter};

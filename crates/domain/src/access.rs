@@ -66,14 +66,38 @@ impl Role {
             Role::Admin => true,
             Role::Leader => matches!(
                 permission,
-                ViewUsers | ViewDepartments | ViewAudit | ViewLoginLog | ViewCalendar
+                ViewUsers
+                    | ViewDepartments
+                    | ViewAudit
+                    | ViewLoginLog
+                    | ViewCalendar
+                    | ViewEnterprises
             ),
-            Role::Department | Role::Town => matches!(
+            Role::Department => matches!(
                 permission,
-                ViewUsers | ManageUsers | ViewDepartments | ViewCalendar
+                ViewUsers
+                    | ManageUsers
+                    | ViewDepartments
+                    | ViewCalendar
+                    | ViewEnterprises
+                    | EditFigures
             ),
-            Role::Cadre => matches!(permission, ViewCalendar),
-            Role::Enterprise => false,
+            Role::Town => matches!(
+                permission,
+                ViewUsers
+                    | ManageUsers
+                    | ViewDepartments
+                    | ViewCalendar
+                    | ViewEnterprises
+                    | ManageEnterprises
+                    | EditFigures
+                    | ViewContactPhone
+            ),
+            Role::Cadre => matches!(
+                permission,
+                ViewCalendar | ViewEnterprises | ViewContactPhone
+            ),
+            Role::Enterprise => matches!(permission, ViewEnterprises | ViewContactPhone),
         }
     }
 
@@ -109,6 +133,16 @@ pub enum Permission {
     ViewLoginLog,
     ViewCalendar,
     ManageCalendar,
+    /// 企业库: read enterprises, land and figures (always narrowed by data scope).
+    ViewEnterprises,
+    /// Create and edit enterprise profiles and land, import enterprises and parcels.
+    ManageEnterprises,
+    /// Load and correct yearly figures (import, the figures grid).
+    EditFigures,
+    /// Edit the industry-group and tag dictionaries.
+    ManageDictionaries,
+    /// See contact phone numbers unmasked.
+    ViewContactPhone,
 }
 
 /// The records a user may reach (数据范围). Computed from the role and unit; never stored.
@@ -238,6 +272,26 @@ mod tests {
         ] {
             assert!(!Role::Enterprise.has(p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn registry_permissions_follow_the_roles() {
+        for r in Role::ALL {
+            assert!(r.has(Permission::ViewEnterprises), "{r:?}");
+        }
+        assert!(Role::Admin.has(Permission::ManageDictionaries));
+        assert!(!Role::Town.has(Permission::ManageDictionaries));
+        assert!(Role::Town.has(Permission::ManageEnterprises));
+        assert!(!Role::Department.has(Permission::ManageEnterprises));
+        assert!(Role::Department.has(Permission::EditFigures));
+        assert!(!Role::Leader.has(Permission::EditFigures));
+        assert!(!Role::Cadre.has(Permission::EditFigures));
+        assert!(!Role::Enterprise.has(Permission::EditFigures));
+        // Leaders and departments read the registry but have no need for phone numbers.
+        assert!(!Role::Leader.has(Permission::ViewContactPhone));
+        assert!(!Role::Department.has(Permission::ViewContactPhone));
+        assert!(Role::Cadre.has(Permission::ViewContactPhone));
+        assert!(Role::Enterprise.has(Permission::ViewContactPhone));
     }
 
     #[test]

@@ -139,7 +139,7 @@ impl TestApp {
     pub async fn spawn_with(config: AppConfig, web: WebConfig) -> TestApp {
         let test_db = TestDb::new().await;
         let app = App::new(test_db.db.clone(), config);
-        wujin_app::seed::seed_departments(&app, &Ctx::cli())
+        wujin_app::seed::seed_reference_data(&app, &Ctx::cli())
             .await
             .expect("seed departments");
         let state = AppState {

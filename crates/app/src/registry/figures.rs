@@ -1,0 +1,588 @@
+//! Yearly figures (年度数据): one row per firm and year, each value with its source and who
+//! loaded it when; the scale (规上/规下) follows the latest main revenue unless set by hand.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use wujin_domain::access::Permission;
+use wujin_domain::cell_value::{MoneyUnit, parse_number, to_yuan};
+use wujin_domain::enterprise::{FigureSource, Scale, derive_scale};
+use wujin_storage::entity::{enterprise, yearly_figures};
+
+use super::land::land_by_year;
+use super::scope::{EnterpriseScope, find_in_scope};
+use crate::audit::{self, Change};
+use crate::context::{Actor, Ctx};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::page::{Page, PageRequest};
+use crate::{App, now};
+
+/// How a figure is stored and entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureKind {
+    /// 元 stored, 万元 entered and shown.
+    Money,
+    /// A whole count (kWh, m³, persons).
+    Count,
+    /// A decimal quantity (tce, t, 亩).
+    Quantity,
+    /// 是/否.
+    Flag,
+}
+
+/// The stored figures in display order: (key, kind).
+pub const FIGURES: &[(&str, FigureKind)] = &[
+    ("main_revenue_yuan", FigureKind::Money),
+    ("sales_revenue_yuan", FigureKind::Money),
+    ("output_value_yuan", FigureKind::Money),
+    ("value_added_yuan", FigureKind::Money),
+    ("evaluation_tax_yuan", FigureKind::Money),
+    ("rnd_expense_yuan", FigureKind::Money),
+    ("energy_tce", FigureKind::Quantity),
+    ("power_kwh", FigureKind::Count),
+    ("water_m3", FigureKind::Count),
+    ("emissions_t", FigureKind::Quantity),
+    ("avg_staff", FigureKind::Count),
+    ("land_mu", FigureKind::Quantity),
+    ("safety_accident", FigureKind::Flag),
+    ("environmental_accident", FigureKind::Flag),
+    ("energy_task_unmet", FigureKind::Flag),
+    ("falsified_data", FigureKind::Flag),
+];
+
+pub fn kind_of(key: &str) -> Option<FigureKind> {
+    FIGURES.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind)
+}
+
+/// One stored value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FigureValue {
+    Int(i64),
+    Real(f64),
+    Flag(bool),
+}
+
+impl FigureValue {
+    pub fn to_json(self) -> Value {
+        match self {
+            FigureValue::Int(i) => json!(i),
+            FigureValue::Real(r) => json!(r),
+            FigureValue::Flag(b) => json!(b),
+        }
+    }
+}
+
+/// The value of `key` in a stored row (`None` when blank).
+pub fn read_value(m: &yearly_figures::Model, key: &str) -> Option<FigureValue> {
+    use FigureValue::*;
+    match key {
+        "main_revenue_yuan" => m.main_revenue_yuan.map(Int),
+        "sales_revenue_yuan" => m.sales_revenue_yuan.map(Int),
+        "output_value_yuan" => m.output_value_yuan.map(Int),
+        "value_added_yuan" => m.value_added_yuan.map(Int),
+        "evaluation_tax_yuan" => m.evaluation_tax_yuan.map(Int),
+        "rnd_expense_yuan" => m.rnd_expense_yuan.map(Int),
+        "energy_tce" => m.energy_tce.map(Real),
+        "power_kwh" => m.power_kwh.map(Int),
+        "water_m3" => m.water_m3.map(Int),
+        "emissions_t" => m.emissions_t.map(Real),
+        "avg_staff" => m.avg_staff.map(Int),
+        "land_mu" => m.land_mu.map(Real),
+        "safety_accident" => Some(Flag(m.safety_accident)),
+        "environmental_accident" => Some(Flag(m.environmental_accident)),
+        "energy_task_unmet" => Some(Flag(m.energy_task_unmet)),
+        "falsified_data" => Some(Flag(m.falsified_data)),
+        _ => None,
+    }
+}
+
+fn int(v: Option<FigureValue>) -> Option<i64> {
+    match v {
+        Some(FigureValue::Int(i)) => Some(i),
+        Some(FigureValue::Real(r)) => Some(r.round() as i64),
+        _ => None,
+    }
+}
+
+fn real(v: Option<FigureValue>) -> Option<f64> {
+    match v {
+        Some(FigureValue::Real(r)) => Some(r),
+        Some(FigureValue::Int(i)) => Some(i as f64),
+        _ => None,
+    }
+}
+
+fn flag(v: Option<FigureValue>) -> bool {
+    matches!(v, Some(FigureValue::Flag(true)))
+}
+
+/// Sets `key` on a row being written (a blank flag is "no").
+pub fn write_value(m: &mut yearly_figures::ActiveModel, key: &str, v: Option<FigureValue>) {
+    match key {
+        "main_revenue_yuan" => m.main_revenue_yuan = Set(int(v)),
+        "sales_revenue_yuan" => m.sales_revenue_yuan = Set(int(v)),
+        "output_value_yuan" => m.output_value_yuan = Set(int(v)),
+        "value_added_yuan" => m.value_added_yuan = Set(int(v)),
+        "evaluation_tax_yuan" => m.evaluation_tax_yuan = Set(int(v)),
+        "rnd_expense_yuan" => m.rnd_expense_yuan = Set(int(v)),
+        "energy_tce" => m.energy_tce = Set(real(v)),
+        "power_kwh" => m.power_kwh = Set(int(v)),
+        "water_m3" => m.water_m3 = Set(int(v)),
+        "emissions_t" => m.emissions_t = Set(real(v)),
+        "avg_staff" => m.avg_staff = Set(int(v)),
+        "land_mu" => m.land_mu = Set(real(v)),
+        "safety_accident" => m.safety_accident = Set(flag(v)),
+        "environmental_accident" => m.environmental_accident = Set(flag(v)),
+        "energy_task_unmet" => m.energy_task_unmet = Set(flag(v)),
+        "falsified_data" => m.falsified_data = Set(flag(v)),
+        _ => {}
+    }
+}
+
+/// Who loaded a figure, from where, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceStamp {
+    /// `FigureSource::as_str`.
+    pub source: String,
+    pub by: String,
+    pub at: String,
+}
+
+pub fn parse_sources(json: &str) -> BTreeMap<String, SourceStamp> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+pub fn stamp(actor: &Actor, source: FigureSource) -> SourceStamp {
+    SourceStamp {
+        source: source.as_str().to_string(),
+        by: actor.username.clone(),
+        at: crate::audit::format_at(now()),
+    }
+}
+
+/// A new, empty row for `enterprise_id` and `year`.
+pub fn blank_row(enterprise_id: i64, year: i32) -> yearly_figures::ActiveModel {
+    let t = now();
+    let mut m = yearly_figures::ActiveModel {
+        enterprise_id: Set(enterprise_id),
+        year: Set(year),
+        sources_json: Set("{}".into()),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    };
+    for (k, _) in FIGURES {
+        write_value(&mut m, k, None);
+    }
+    m
+}
+
+/// One firm's figures for one year as pages and the API show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiguresView {
+    pub year: i32,
+    /// Every figure by key; blank ones are `null`.
+    pub values: BTreeMap<&'static str, Option<FigureValue>>,
+    pub sources: BTreeMap<String, SourceStamp>,
+    /// Land from the firm's parcels in use that year (owned + leased), 亩.
+    pub parcel_land_mu: f64,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn figures_view(m: &yearly_figures::Model, parcel_land_mu: f64) -> FiguresView {
+    FiguresView {
+        year: m.year,
+        values: FIGURES.iter().map(|(k, _)| (*k, read_value(m, k))).collect(),
+        sources: parse_sources(&m.sources_json),
+        parcel_land_mu,
+        updated_at: m.updated_at,
+    }
+}
+
+/// What the audit log keeps of a row: every figure (the sources are bookkeeping).
+pub fn figures_snapshot(m: &yearly_figures::Model) -> Value {
+    let mut o = serde_json::Map::new();
+    o.insert("year".into(), json!(m.year));
+    for (k, _) in FIGURES {
+        o.insert((*k).into(), read_value(m, k).map_or(Value::Null, FigureValue::to_json));
+    }
+    Value::Object(o)
+}
+
+/// The scale derived from the latest year with a known main revenue.
+pub async fn derived_scale(db: &impl ConnectionTrait, enterprise_id: i64) -> AppResult<Option<Scale>> {
+    let latest = yearly_figures::Entity::find()
+        .filter(yearly_figures::Column::EnterpriseId.eq(enterprise_id))
+        .filter(yearly_figures::Column::MainRevenueYuan.is_not_null())
+        .order_by_desc(yearly_figures::Column::Year)
+        .limit(1)
+        .one(db)
+        .await?;
+    Ok(derive_scale(latest.and_then(|f| f.main_revenue_yuan)))
+}
+
+/// Re-derives the scale of firms whose figures changed (those not set by hand). Returns the
+/// audit changes to record.
+pub async fn rederive_scales(
+    tx: &DatabaseTransaction,
+    ids: &[i64],
+) -> AppResult<Vec<(i64, Option<String>, Option<String>)>> {
+    let mut changed = Vec::new();
+    for chunk in ids.chunks(500) {
+        let firms = enterprise::Entity::find()
+            .filter(enterprise::Column::Id.is_in(chunk.to_vec()))
+            .filter(enterprise::Column::ScaleOverridden.eq(false))
+            .all(tx)
+            .await?;
+        for e in firms {
+            let s = derived_scale(tx, e.id).await?.map(|s| s.as_str().to_string());
+            if s != e.scale {
+                let old = e.scale.clone();
+                let id = e.id;
+                let mut m = e.into_active_model();
+                m.scale = Set(s.clone());
+                m.updated_at = Set(now());
+                m.update(tx).await?;
+                changed.push((id, old, s));
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// A firm's figures, newest year first.
+pub async fn of_enterprise(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<FiguresView>> {
+    ctx.require(Permission::ViewEnterprises)?;
+    let db = app.db.read();
+    find_in_scope(db, ctx, id).await?;
+    let rows = yearly_figures::Entity::find()
+        .filter(yearly_figures::Column::EnterpriseId.eq(id))
+        .order_by_desc(yearly_figures::Column::Year)
+        .all(db)
+        .await?;
+    let land = land_by_year(db, id, rows.iter().map(|r| r.year)).await?;
+    Ok(rows
+        .iter()
+        .map(|r| figures_view(r, land.get(&r.year).copied().unwrap_or(0.0)))
+        .collect())
+}
+
+/// Reads a value typed into a form: money in 万元, counts whole, quantities decimal, flags
+/// `true`/`1`/`是`. Blank is `None`.
+pub fn parse_form_value(key: &str, text: &str) -> Result<Option<FigureValue>, FieldError> {
+    let kind = kind_of(key).ok_or_else(|| FieldError::new(key, "error.figures.unknown_field"))?;
+    if kind == FigureKind::Flag {
+        return Ok(Some(FigureValue::Flag(matches!(
+            text.trim(),
+            "true" | "1" | "on" | "是" | "yes"
+        ))));
+    }
+    let n = parse_number(text).map_err(|e| FieldError::with_detail(key, e.key(), text))?;
+    let Some(n) = n else { return Ok(None) };
+    if n < 0.0 {
+        return Err(FieldError::new(key, "error.figures.negative"));
+    }
+    Ok(Some(match kind {
+        FigureKind::Money => FigureValue::Int(
+            to_yuan(n, MoneyUnit::WanYuan).map_err(|e| FieldError::new(key, e.key()))?,
+        ),
+        FigureKind::Count => {
+            if n > 1e13 {
+                return Err(FieldError::new(key, "error.figures.out_of_range"));
+            }
+            FigureValue::Int(n.round() as i64)
+        }
+        FigureKind::Quantity => {
+            let max = if key == "land_mu" { 100_000.0 } else { 1e8 };
+            if n > max || (key == "land_mu" && n == 0.0) {
+                return Err(FieldError::new(key, "error.figures.out_of_range"));
+            }
+            FigureValue::Real(n)
+        }
+        FigureKind::Flag => unreachable!("handled above"),
+    }))
+}
+
+/// Sets some figures of one firm and year (creating the row if needed), stamping each
+/// changed value with `source`, the caller and the time; audited with the changed values.
+pub async fn update(
+    app: &App,
+    ctx: &Ctx,
+    enterprise_id: i64,
+    year: i32,
+    values: &BTreeMap<String, String>,
+    source: FigureSource,
+) -> AppResult<FiguresView> {
+    ctx.require(Permission::EditFigures)?;
+    if !(1990..=2100).contains(&year) {
+        return Err(AppError::field("year", "error.figures.year_invalid"));
+    }
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    for (k, text) in values {
+        match parse_form_value(k, text) {
+            Ok(v) => parsed.push((k.as_str(), v)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let tx = app.db.begin_write().await?;
+    find_in_scope(&tx, ctx, enterprise_id).await?;
+    let existing = yearly_figures::Entity::find()
+        .filter(yearly_figures::Column::EnterpriseId.eq(enterprise_id))
+        .filter(yearly_figures::Column::Year.eq(year))
+        .one(&tx)
+        .await?;
+    let before = existing.as_ref().map(figures_snapshot);
+    let mut sources = existing
+        .as_ref()
+        .map(|m| parse_sources(&m.sources_json))
+        .unwrap_or_default();
+    let mut m = match existing.clone() {
+        Some(m) => m.into_active_model(),
+        None => blank_row(enterprise_id, year),
+    };
+    let mut changed = false;
+    let st = stamp(&ctx.actor, source);
+    for (k, v) in parsed {
+        let old = existing.as_ref().and_then(|e| read_value(e, k));
+        let old = if kind_of(k) == Some(FigureKind::Flag) && existing.is_none() {
+            Some(FigureValue::Flag(false))
+        } else {
+            old
+        };
+        if old != v {
+            write_value(&mut m, k, v);
+            sources.insert(k.to_string(), st.clone());
+            changed = true;
+        }
+    }
+    if !changed {
+        return match existing {
+            Some(e) => {
+                let land = land_by_year(&tx, enterprise_id, [year]).await?;
+                Ok(figures_view(&e, land.get(&year).copied().unwrap_or(0.0)))
+            }
+            None => Err(AppError::field("values", "error.figures.nothing_entered")),
+        };
+    }
+    m.sources_json = Set(serde_json::to_string(&sources).unwrap_or_else(|_| "{}".into()));
+    m.updated_at = Set(now());
+    let row = if existing.is_some() {
+        m.update(&tx).await?
+    } else {
+        m.insert(&tx).await?
+    };
+    let after = figures_snapshot(&row);
+    let (b, a) = match &before {
+        Some(b) => super::views::diff_objects(b, &after).unwrap_or((json!({}), json!({}))),
+        None => (Value::Null, after),
+    };
+    audit::record(
+        &tx,
+        &ctx.actor,
+        &ctx.meta,
+        Change {
+            action: if before.is_some() { "update" } else { "create" },
+            entity: "yearly_figures",
+            entity_id: row.id.to_string(),
+            before: (!b.is_null()).then_some(b),
+            after: Some(json!({"enterprise_id": enterprise_id, "year": year, "source": source.as_str(), "values": a})),
+        },
+    )
+    .await?;
+    for (id, old, new) in rederive_scales(&tx, &[enterprise_id]).await? {
+        audit::record(
+            &tx,
+            &ctx.actor,
+            &ctx.meta,
+            Change {
+                action: "rederive_scale",
+                entity: "enterprise",
+                entity_id: id.to_string(),
+                before: Some(json!({"scale": old})),
+                after: Some(json!({"scale": new})),
+            },
+        )
+        .await?;
+    }
+    let land = land_by_year(&tx, enterprise_id, [year]).await?;
+    tx.commit().await?;
+    Ok(figures_view(&row, land.get(&year).copied().unwrap_or(0.0)))
+}
+
+/// One row of the yearly-figures grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    pub enterprise_id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub scale: Option<String>,
+    pub figures: Option<FiguresView>,
+}
+
+/// The figures of one year for the firms of one town (or all towns in scope), for review and
+/// correction.
+pub async fn grid(
+    app: &App,
+    ctx: &Ctx,
+    year: i32,
+    town_id: Option<i64>,
+    page: PageRequest,
+) -> AppResult<Page<GridRow>> {
+    ctx.require(Permission::ViewEnterprises)?;
+    let db = app.db.read();
+    let scope = EnterpriseScope::of(db, ctx).await?;
+    let mut q = enterprise::Entity::find().filter(scope.condition());
+    if let Some(t) = town_id {
+        q = q.filter(enterprise::Column::TownId.eq(t));
+    }
+    let total = q.clone().count(db).await?;
+    let firms = q
+        .order_by_asc(enterprise::Column::Name)
+        .order_by_asc(enterprise::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = firms.iter().map(|e| e.id).collect();
+    let rows: HashMap<i64, yearly_figures::Model> = yearly_figures::Entity::find()
+        .filter(yearly_figures::Column::Year.eq(year))
+        .filter(yearly_figures::Column::EnterpriseId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.enterprise_id, r))
+        .collect();
+    let land = super::land::land_for_firms(db, &ids, year).await?;
+    Ok(Page {
+        items: firms
+            .into_iter()
+            .map(|e| GridRow {
+                figures: rows
+                    .get(&e.id)
+                    .map(|r| figures_view(r, land.get(&e.id).copied().unwrap_or(0.0))),
+                enterprise_id: e.id,
+                credit_code: e.credit_code,
+                name: e.name,
+                scale: e.scale,
+            })
+            .collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Years that have figures, newest first.
+pub async fn years(app: &App) -> AppResult<Vec<i32>> {
+    let db = app.db.read();
+    let rows: Vec<i32> = yearly_figures::Entity::find()
+        .select_only()
+        .column(yearly_figures::Column::Year)
+        .distinct()
+        .order_by_desc(yearly_figures::Column::Year)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_read_in_display_units() {
+        assert_eq!(
+            parse_form_value("evaluation_tax_yuan", "1,234.5").unwrap(),
+            Some(FigureValue::Int(12_345_000))
+        );
+        assert_eq!(parse_form_value("power_kwh", "１２００").unwrap(), Some(FigureValue::Int(1200)));
+        assert_eq!(parse_form_value("energy_tce", "").unwrap(), None);
+        assert_eq!(
+            parse_form_value("safety_accident", "是").unwrap(),
+            Some(FigureValue::Flag(true))
+        );
+        assert_eq!(
+            parse_form_value("land_mu", "-3").unwrap_err().key,
+            "error.figures.negative"
+        );
+        assert_eq!(
+            parse_form_value("land_mu", "200000").unwrap_err().key,
+            "error.figures.out_of_range"
+        );
+        assert_eq!(
+            parse_form_value("water_m3", "many").unwrap_err().key,
+            "error.value.not_a_number"
+        );
+        assert!(parse_form_value("nonsense", "1").is_err());
+    }
+
+    #[test]
+    fn every_figure_reads_back_what_was_written() {
+        let t = now();
+        let mut m = yearly_figures::Model {
+            id: 1,
+            enterprise_id: 1,
+            year: 2024,
+            main_revenue_yuan: None,
+            sales_revenue_yuan: None,
+            output_value_yuan: None,
+            value_added_yuan: None,
+            evaluation_tax_yuan: None,
+            rnd_expense_yuan: None,
+            energy_tce: None,
+            power_kwh: None,
+            water_m3: None,
+            emissions_t: None,
+            avg_staff: None,
+            land_mu: None,
+            safety_accident: false,
+            environmental_accident: false,
+            energy_task_unmet: false,
+            falsified_data: false,
+            sources_json: "{}".into(),
+            created_at: t,
+            updated_at: t,
+        };
+        for (i, (k, kind)) in FIGURES.iter().enumerate() {
+            let v = match kind {
+                FigureKind::Money | FigureKind::Count => FigureValue::Int(i as i64 + 7),
+                FigureKind::Quantity => FigureValue::Real(i as f64 + 0.5),
+                FigureKind::Flag => FigureValue::Flag(true),
+            };
+            let mut am = m.clone().into_active_model();
+            write_value(&mut am, k, Some(v));
+            m = yearly_figures::Model {
+                main_revenue_yuan: am.main_revenue_yuan.clone().unwrap(),
+                sales_revenue_yuan: am.sales_revenue_yuan.clone().unwrap(),
+                output_value_yuan: am.output_value_yuan.clone().unwrap(),
+                value_added_yuan: am.value_added_yuan.clone().unwrap(),
+                evaluation_tax_yuan: am.evaluation_tax_yuan.clone().unwrap(),
+                rnd_expense_yuan: am.rnd_expense_yuan.clone().unwrap(),
+                energy_tce: am.energy_tce.clone().unwrap(),
+                power_kwh: am.power_kwh.clone().unwrap(),
+                water_m3: am.water_m3.clone().unwrap(),
+                emissions_t: am.emissions_t.clone().unwrap(),
+                avg_staff: am.avg_staff.clone().unwrap(),
+                land_mu: am.land_mu.clone().unwrap(),
+                safety_accident: am.safety_accident.clone().unwrap(),
+                environmental_accident: am.environmental_accident.clone().unwrap(),
+                energy_task_unmet: am.energy_task_unmet.clone().unwrap(),
+                falsified_data: am.falsified_data.clone().unwrap(),
+                ..m
+            };
+            assert_eq!(read_value(&m, k), Some(v), "{k}");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! A tag held by an enterprise.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "enterprise_tag")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub enterprise_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tag_id: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
