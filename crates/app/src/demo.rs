@@ -133,5 +133,6 @@ pub async fn fill(app: &App) -> AppResult<bool> {
         .await?;
     }
     tx.commit().await?;
+    crate::demo_registry::fill_registry(app, &Default::default(), &mut |_, _| {}).await?;
     Ok(true)
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod config;
 pub mod context;
 pub mod demo;
+pub mod demo_registry;
 pub mod departments;
 pub mod error;
 pub mod login_log;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
@@ -228,35 +228,6 @@ pub async fn derived_scale(db: &impl ConnectionTrait, enterprise_id: i64) -> App
     Ok(derive_scale(latest.and_then(|f| f.main_revenue_yuan)))
 }
 
-/// Re-derives the scale of firms whose figures changed (those not set by hand). Returns the
-/// audit changes to record.
-pub async fn rederive_scales(
-    tx: &DatabaseTransaction,
-    ids: &[i64],
-) -> AppResult<Vec<(i64, Option<String>, Option<String>)>> {
-    let mut changed = Vec::new();
-    for chunk in ids.chunks(500) {
-        let firms = enterprise::Entity::find()
-            .filter(enterprise::Column::Id.is_in(chunk.to_vec()))
-            .filter(enterprise::Column::ScaleOverridden.eq(false))
-            .all(tx)
-            .await?;
-        for e in firms {
-            let s = derived_scale(tx, e.id).await?.map(|s| s.as_str().to_string());
-            if s != e.scale {
-                let old = e.scale.clone();
-                let id = e.id;
-                let mut m = e.into_active_model();
-                m.scale = Set(s.clone());
-                m.updated_at = Set(now());
-                m.update(tx).await?;
-                changed.push((id, old, s));
-            }
-        }
-    }
-    Ok(changed)
-}
-
 /// A firm's figures, newest year first.
 pub async fn of_enterprise(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<FiguresView>> {
     ctx.require(Permission::ViewEnterprises)?;
@@ -394,13 +365,13 @@ pub async fn update(
         Change {
             action: if before.is_some() { "update" } else { "create" },
             entity: "yearly_figures",
-            entity_id: row.id.to_string(),
+            entity_id: format!("{enterprise_id}/{year}"),
             before: (!b.is_null()).then_some(b),
             after: Some(json!({"enterprise_id": enterprise_id, "year": year, "source": source.as_str(), "values": a})),
         },
     )
     .await?;
-    for (id, old, new) in rederive_scales(&tx, &[enterprise_id]).await? {
+    for (id, old, new) in super::import::rederive_scales(&tx, &[enterprise_id]).await? {
         audit::record(
             &tx,
             &ctx.actor,
