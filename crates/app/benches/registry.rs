@@ -25,9 +25,11 @@ fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<f64>().ok())
+            })
         })
         .map_or(0.0, |kib| kib / 1024.0)
 }
@@ -43,7 +45,9 @@ async fn prepare(dir: &Path) {
     std::fs::create_dir_all(dir).expect("create dir");
     let _ = std::fs::remove_file(dir.join("bench.db"));
     let app = open(dir).await;
-    wujin_app::seed::seed_reference_data(&app, &Ctx::cli()).await.expect("seed");
+    wujin_app::seed::seed_reference_data(&app, &Ctx::cli())
+        .await
+        .expect("seed");
     let params = DemoCityParams {
         above_scale_firms: FIRMS / 4,
         below_scale_firms: FIRMS - FIRMS / 4,
@@ -54,19 +58,36 @@ async fn prepare(dir: &Path) {
     let n = wujin_app::demo_registry::fill_registry(&app, &params, &mut |_, _| {})
         .await
         .expect("fill");
-    println!("prepare: {n} firms with 2024 figures written in {:.2} s", t.elapsed().as_secs_f64());
+    println!(
+        "prepare: {n} firms with 2024 figures written in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
     // A 2025 figures workbook for every firm, as the statistics bureau would send it.
     let mut firms = Vec::with_capacity(n);
-    wujin_app::registry::enterprises::for_each(&app, &Ctx::cli(), &EnterpriseFilter::default(), |v| {
-        firms.push((v.credit_code, v.name))
-    })
+    wujin_app::registry::enterprises::for_each(
+        &app,
+        &Ctx::cli(),
+        &EnterpriseFilter::default(),
+        |v| firms.push((v.credit_code, v.name)),
+    )
     .await
     .expect("firms");
     let fk = TableKind::Figures;
     let keys = [
-        "credit_code", "name", "year", "main_revenue_yuan", "output_value_yuan", "value_added_yuan",
-        "evaluation_tax_yuan", "rnd_expense_yuan", "energy_tce", "power_kwh", "water_m3",
-        "emissions_t", "avg_staff", "land_mu",
+        "credit_code",
+        "name",
+        "year",
+        "main_revenue_yuan",
+        "output_value_yuan",
+        "value_added_yuan",
+        "evaluation_tax_yuan",
+        "rnd_expense_yuan",
+        "energy_tce",
+        "power_kwh",
+        "water_m3",
+        "emissions_t",
+        "avg_staff",
+        "land_mu",
     ];
     let columns: Vec<ExportColumn> = keys
         .iter()
@@ -103,7 +124,11 @@ async fn prepare(dir: &Path) {
     });
     let bytes = export_table("年度数据", None, &columns, rows).expect("write xlsx");
     std::fs::write(dir.join("figures-2025.xlsx"), &bytes).expect("write file");
-    println!("prepare: figures-2025.xlsx, {} rows, {:.1} MiB", n, bytes.len() as f64 / 1_048_576.0);
+    println!(
+        "prepare: figures-2025.xlsx, {} rows, {:.1} MiB",
+        n,
+        bytes.len() as f64 / 1_048_576.0
+    );
 }
 
 async fn import_step(dir: &Path) {
@@ -145,9 +170,14 @@ async fn import_step(dir: &Path) {
 async fn export_step(dir: &Path) {
     let app = open(dir).await;
     let t = Instant::now();
-    let bytes = wujin_app::registry::export::figures_xlsx(&app, &Ctx::cli(), 2025, &EnterpriseFilter::default())
-        .await
-        .expect("export");
+    let bytes = wujin_app::registry::export::figures_xlsx(
+        &app,
+        &Ctx::cli(),
+        2025,
+        &EnterpriseFilter::default(),
+    )
+    .await
+    .expect("export");
     println!(
         "export: {FIRMS} rows of 2025 figures, {:.1} MiB, in {:.2} s; peak memory {:.0} MiB",
         bytes.len() as f64 / 1_048_576.0,
@@ -158,14 +188,23 @@ async fn export_step(dir: &Path) {
 
 async fn list_step(dir: &Path) {
     let app = open(dir).await;
-    let towns = wujin_app::departments::all(app.db.read()).await.expect("towns");
-    let towns: Vec<i64> = towns.iter().filter(|d| matches!(d.kind.as_str(), "town" | "street" | "zone")).map(|d| d.id).collect();
-    let groups: Vec<i64> = wujin_app::registry::dictionaries::entries(app.db.read(), wujin_app::registry::dictionaries::Dictionary::IndustryGroup)
+    let towns = wujin_app::departments::all(app.db.read())
         .await
-        .expect("groups")
+        .expect("towns");
+    let towns: Vec<i64> = towns
         .iter()
-        .map(|g| g.id)
+        .filter(|d| matches!(d.kind.as_str(), "town" | "street" | "zone"))
+        .map(|d| d.id)
         .collect();
+    let groups: Vec<i64> = wujin_app::registry::dictionaries::entries(
+        app.db.read(),
+        wujin_app::registry::dictionaries::Dictionary::IndustryGroup,
+    )
+    .await
+    .expect("groups")
+    .iter()
+    .map(|g| g.id)
+    .collect();
     let mut times = Vec::new();
     let mut total = 0;
     for i in 0..400usize {
@@ -178,9 +217,17 @@ async fn list_step(dir: &Path) {
             ..Default::default()
         };
         let t = Instant::now();
-        let p = wujin_app::registry::enterprises::list(&app, &Ctx::cli(), &f, PageRequest { page: 1 + (i as u64 % 3), per_page: 20 })
-            .await
-            .expect("list");
+        let p = wujin_app::registry::enterprises::list(
+            &app,
+            &Ctx::cli(),
+            &f,
+            PageRequest {
+                page: 1 + (i as u64 % 3),
+                per_page: 20,
+            },
+        )
+        .await
+        .expect("list");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         total += p.total;
     }
@@ -197,7 +244,10 @@ async fn list_step(dir: &Path) {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let (step, dir) = match args.as_slice() {
         [step, dir, ..] => (step.as_str(), PathBuf::from(dir)),
         _ => {

@@ -59,7 +59,10 @@ fn year_values(f: &DemoYearFigures) -> Vec<(&'static str, Option<FigureValue>)> 
         ("avg_staff", f.avg_staff.map(Int)),
         ("land_mu", f.land_mu.map(Real)),
         ("safety_accident", Some(Flag(f.safety_accident))),
-        ("environmental_accident", Some(Flag(f.environmental_accident))),
+        (
+            "environmental_accident",
+            Some(Flag(f.environmental_accident)),
+        ),
         ("energy_task_unmet", Some(Flag(f.energy_task_unmet))),
         ("falsified_data", Some(Flag(f.falsified_data))),
     ]
@@ -101,13 +104,14 @@ pub async fn fill_registry(
     let total = firms.len();
     let mut rows = Vec::with_capacity(BATCH);
     for (i, f) in firms.iter().enumerate() {
-        let town_id = *towns
-            .get(&f.town_code)
-            .ok_or_else(|| AppError::Internal(format!("demo town {} is not seeded", f.town_code)))?;
-        let group_id = *groups
-            .get(f.industry_group)
-            .ok_or_else(|| AppError::Internal(format!("demo group {} is not seeded", f.industry_group)))?;
-        let scale = derive_scale(f.latest().and_then(|l| l.main_revenue_yuan)).map(|s| s.as_str().to_string());
+        let town_id = *towns.get(&f.town_code).ok_or_else(|| {
+            AppError::Internal(format!("demo town {} is not seeded", f.town_code))
+        })?;
+        let group_id = *groups.get(f.industry_group).ok_or_else(|| {
+            AppError::Internal(format!("demo group {} is not seeded", f.industry_group))
+        })?;
+        let scale = derive_scale(f.latest().and_then(|l| l.main_revenue_yuan))
+            .map(|s| s.as_str().to_string());
         rows.push(enterprise::ActiveModel {
             credit_code: Set(f.credit_code.clone()),
             name: Set(f.name.clone()),
@@ -151,14 +155,19 @@ pub async fn fill_registry(
     let links: Vec<enterprise_tag::ActiveModel> = firms
         .iter()
         .flat_map(|f| {
-            f.tags.iter().filter_map(|t| tags.get(*t)).map(|tag_id| enterprise_tag::ActiveModel {
-                enterprise_id: Set(id_of(f)),
-                tag_id: Set(*tag_id),
-            })
+            f.tags
+                .iter()
+                .filter_map(|t| tags.get(*t))
+                .map(|tag_id| enterprise_tag::ActiveModel {
+                    enterprise_id: Set(id_of(f)),
+                    tag_id: Set(*tag_id),
+                })
         })
         .collect();
     for chunk in links.chunks(BATCH) {
-        enterprise_tag::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+        enterprise_tag::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&tx)
+            .await?;
     }
 
     // Cadres: each demo cadre looks after the first firms of their town, by name.
@@ -170,12 +179,18 @@ pub async fn fill_registry(
         .collect();
     let mut cadre_links = Vec::new();
     for (username, town, n) in CADRE_TOWNS {
-        let Some(uid) = users.get(*username) else { continue };
+        let Some(uid) = users.get(*username) else {
+            continue;
+        };
         let mut mine: Vec<&DemoFirm> = firms
             .iter()
             .filter(|f| town.is_none_or(|t| f.town_code == t) && f.status == "operating")
             .collect();
-        mine.sort_by(|a, b| b.latest().and_then(|l| l.main_revenue_yuan).cmp(&a.latest().and_then(|l| l.main_revenue_yuan)));
+        mine.sort_by(|a, b| {
+            b.latest()
+                .and_then(|l| l.main_revenue_yuan)
+                .cmp(&a.latest().and_then(|l| l.main_revenue_yuan))
+        });
         for f in mine.into_iter().take(*n) {
             cadre_links.push(enterprise_cadre::ActiveModel {
                 enterprise_id: Set(id_of(f)),
@@ -187,7 +202,9 @@ pub async fn fill_registry(
     cadre_links.sort_by_key(|l| (l.enterprise_id.clone().unwrap(), l.user_id.clone().unwrap()));
     cadre_links.dedup_by_key(|l| (l.enterprise_id.clone().unwrap(), l.user_id.clone().unwrap()));
     for chunk in cadre_links.chunks(BATCH) {
-        enterprise_cadre::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+        enterprise_cadre::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&tx)
+            .await?;
     }
 
     // Land: one parcel per certificate, as large as its largest use; each firm's use of it.
@@ -212,7 +229,9 @@ pub async fn fill_registry(
         })
         .collect();
     for chunk in parcels.chunks(BATCH) {
-        land_parcel::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+        land_parcel::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&tx)
+            .await?;
     }
     let parcel_ids: HashMap<String, i64> = land_parcel::Entity::find()
         .select_only()
@@ -227,7 +246,9 @@ pub async fn fill_registry(
     let mut seen = std::collections::HashSet::new();
     for f in &firms {
         for p in &f.parcels {
-            let Some(pid) = parcel_ids.get(&p.certificate_no) else { continue };
+            let Some(pid) = parcel_ids.get(&p.certificate_no) else {
+                continue;
+            };
             if !seen.insert((*pid, id_of(f))) {
                 continue;
             }
@@ -237,7 +258,9 @@ pub async fn fill_registry(
                 tenure: Set(p.tenure.to_string()),
                 lessor: Set(p.lessor.clone()),
                 area_mu: Set((p.area_mu * 100.0).round() / 100.0),
-                from_year: Set(Some(f.founded.format("%Y").to_string().parse().unwrap_or(2000))),
+                from_year: Set(Some(
+                    f.founded.format("%Y").to_string().parse().unwrap_or(2000),
+                )),
                 to_year: Set(None),
                 created_at: Set(t),
                 updated_at: Set(t),
@@ -246,7 +269,9 @@ pub async fn fill_registry(
         }
     }
     for chunk in uses.chunks(BATCH) {
-        parcel_use::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+        parcel_use::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&tx)
+            .await?;
     }
 
     // Figures, stamped with the source each bureau would have loaded them from.
@@ -255,7 +280,12 @@ pub async fn fill_registry(
     for f in &firms {
         for y in &f.figures {
             let values = year_values(y);
-            if values.iter().all(|(k, v)| k.ends_with("accident") || k.ends_with("unmet") || *k == "falsified_data" || v.is_none()) {
+            if values.iter().all(|(k, v)| {
+                k.ends_with("accident")
+                    || k.ends_with("unmet")
+                    || *k == "falsified_data"
+                    || v.is_none()
+            }) {
                 continue;
             }
             let mut m = blank_row(id_of(f), y.year);
@@ -284,7 +314,9 @@ pub async fn fill_registry(
         }
     }
     if !figure_rows.is_empty() {
-        yearly_figures::Entity::insert_many(figure_rows).exec_without_returning(&tx).await?;
+        yearly_figures::Entity::insert_many(figure_rows)
+            .exec_without_returning(&tx)
+            .await?;
     }
 
     // The demo enterprise account speaks for the largest firm of 古山镇.
@@ -296,7 +328,10 @@ pub async fn fill_registry(
             .max_by_key(|f| f.latest().and_then(|l| l.main_revenue_yuan)),
     ) {
         app_user::Entity::update_many()
-            .col_expr(app_user::Column::EnterpriseId, sea_orm::sea_query::Expr::value(id_of(f)))
+            .col_expr(
+                app_user::Column::EnterpriseId,
+                sea_orm::sea_query::Expr::value(id_of(f)),
+            )
             .filter(app_user::Column::Id.eq(*uid))
             .exec(&tx)
             .await?;

@@ -192,7 +192,12 @@ async fn clash(
 }
 
 /// Adds an entry.
-pub async fn create(app: &App, ctx: &Ctx, dict: Dictionary, input: &EntryInput) -> AppResult<Entry> {
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    dict: Dictionary,
+    input: &EntryInput,
+) -> AppResult<Entry> {
     ctx.require(Permission::ManageDictionaries)?;
     let (code, name) = validate(input)?;
     let tx = app.db.begin_write().await?;

@@ -12,10 +12,10 @@ use wujin_storage::entity::{app_user, enterprise, enterprise_cadre, enterprise_t
 
 use super::scope::{EnterpriseScope, find_in_scope};
 use super::views::{EnterpriseView, Named, Names, sees_phone, tags_of, view};
+use crate::App;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::page::{Page, PageRequest, SortDir};
-use crate::App;
 
 /// Filters and sort of the enterprise list (and of its export).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -152,8 +152,8 @@ pub async fn for_each(
     let scope = EnterpriseScope::of(db, ctx).await?;
     let names = Names::load(db).await?;
     let full = sees_phone(ctx);
-    let mut pages = sorted(enterprise::Entity::find().filter(condition(&scope, f)), f)
-        .paginate(db, 5_000);
+    let mut pages =
+        sorted(enterprise::Entity::find().filter(condition(&scope, f)), f).paginate(db, 5_000);
     let mut n = 0;
     while let Some(rows) = pages.fetch_and_next().await? {
         let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();

@@ -14,9 +14,9 @@ use wujin_xlsx::write::{ExportColumn, ExportFormat, ExportValue, export_table};
 use super::enterprises::{EnterpriseFilter, for_each};
 use super::figures::{FIGURES, FigureKind, FigureValue, read_value};
 use super::views::EnterpriseView;
+use crate::App;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::App;
 
 fn column(header: &str, format: ExportFormat, width: f64) -> ExportColumn {
     ExportColumn {
@@ -31,7 +31,8 @@ fn header(kind: TableKind, key: &str) -> &'static str {
 }
 
 fn text(v: &Option<String>) -> ExportValue {
-    v.as_ref().map_or(ExportValue::Empty, |s| ExportValue::Text(s.clone()))
+    v.as_ref()
+        .map_or(ExportValue::Empty, |s| ExportValue::Text(s.clone()))
 }
 
 /// The enterprise list, filtered and sorted as `f` says.
@@ -68,9 +69,15 @@ pub async fn enterprises_xlsx(app: &App, ctx: &Ctx, f: &EnterpriseFilter) -> App
             text(&v.park),
             ExportValue::Text(v.industry_group_name),
             text(&v.industry_code),
-            text(&v.scale.as_deref().and_then(Scale::parse).map(|s| s.label().to_string())),
+            text(
+                &v.scale
+                    .as_deref()
+                    .and_then(Scale::parse)
+                    .map(|s| s.label().to_string()),
+            ),
             ExportValue::Text(
-                EnterpriseStatus::parse(&v.status).map_or(v.status.clone(), |s| s.label().to_string()),
+                EnterpriseStatus::parse(&v.status)
+                    .map_or(v.status.clone(), |s| s.label().to_string()),
             ),
             v.founded_on.map_or(ExportValue::Empty, ExportValue::Date),
             text(&v.address),
@@ -80,13 +87,24 @@ pub async fn enterprises_xlsx(app: &App, ctx: &Ctx, f: &EnterpriseFilter) -> App
             if v.tags.is_empty() {
                 ExportValue::Empty
             } else {
-                ExportValue::Text(v.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join("、"))
+                ExportValue::Text(
+                    v.tags
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                )
             },
         ]);
     })
     .await?;
     tokio::task::spawn_blocking(move || {
-        export_table(TableKind::Enterprises.sheet_name(), None, &columns, rows.into_iter())
+        export_table(
+            TableKind::Enterprises.sheet_name(),
+            None,
+            &columns,
+            rows.into_iter(),
+        )
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
@@ -113,14 +131,23 @@ fn figure_cell(v: Option<FigureValue>) -> ExportValue {
 
 /// One year's figures of the firms matching `f`, one row per firm (blank where none are
 /// loaded).
-pub async fn figures_xlsx(app: &App, ctx: &Ctx, year: i32, f: &EnterpriseFilter) -> AppResult<Vec<u8>> {
+pub async fn figures_xlsx(
+    app: &App,
+    ctx: &Ctx,
+    year: i32,
+    f: &EnterpriseFilter,
+) -> AppResult<Vec<u8>> {
     ctx.require(Permission::ViewEnterprises)?;
     let fk = TableKind::Figures;
     let mut columns = vec![
         column("序号", ExportFormat::PlainInteger, 6.0),
         column(header(fk, "credit_code"), ExportFormat::Text, 22.0),
         column(header(fk, "name"), ExportFormat::Text, 32.0),
-        column(header(TableKind::Enterprises, "town"), ExportFormat::Text, 12.0),
+        column(
+            header(TableKind::Enterprises, "town"),
+            ExportFormat::Text,
+            12.0,
+        ),
         column(header(fk, "year"), ExportFormat::PlainInteger, 8.0),
     ];
     for (key, kind) in FIGURES {

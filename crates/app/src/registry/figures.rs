@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 use wujin_domain::access::Permission;
 use wujin_domain::cell_value::{MoneyUnit, parse_number, to_yuan};
@@ -17,172 +17,12 @@ use wujin_storage::entity::{enterprise, yearly_figures};
 use super::land::land_by_year;
 use super::scope::{EnterpriseScope, find_in_scope};
 use crate::audit::{self, Change};
-use crate::context::{Actor, Ctx};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::page::{Page, PageRequest};
 use crate::{App, now};
 
-/// How a figure is stored and entered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FigureKind {
-    /// 元 stored, 万元 entered and shown.
-    Money,
-    /// A whole count (kWh, m³, persons).
-    Count,
-    /// A decimal quantity (tce, t, 亩).
-    Quantity,
-    /// 是/否.
-    Flag,
-}
-
-/// The stored figures in display order: (key, kind).
-pub const FIGURES: &[(&str, FigureKind)] = &[
-    ("main_revenue_yuan", FigureKind::Money),
-    ("sales_revenue_yuan", FigureKind::Money),
-    ("output_value_yuan", FigureKind::Money),
-    ("value_added_yuan", FigureKind::Money),
-    ("evaluation_tax_yuan", FigureKind::Money),
-    ("rnd_expense_yuan", FigureKind::Money),
-    ("energy_tce", FigureKind::Quantity),
-    ("power_kwh", FigureKind::Count),
-    ("water_m3", FigureKind::Count),
-    ("emissions_t", FigureKind::Quantity),
-    ("avg_staff", FigureKind::Count),
-    ("land_mu", FigureKind::Quantity),
-    ("safety_accident", FigureKind::Flag),
-    ("environmental_accident", FigureKind::Flag),
-    ("energy_task_unmet", FigureKind::Flag),
-    ("falsified_data", FigureKind::Flag),
-];
-
-pub fn kind_of(key: &str) -> Option<FigureKind> {
-    FIGURES.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind)
-}
-
-/// One stored value.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum FigureValue {
-    Int(i64),
-    Real(f64),
-    Flag(bool),
-}
-
-impl FigureValue {
-    pub fn to_json(self) -> Value {
-        match self {
-            FigureValue::Int(i) => json!(i),
-            FigureValue::Real(r) => json!(r),
-            FigureValue::Flag(b) => json!(b),
-        }
-    }
-}
-
-/// The value of `key` in a stored row (`None` when blank).
-pub fn read_value(m: &yearly_figures::Model, key: &str) -> Option<FigureValue> {
-    use FigureValue::*;
-    match key {
-        "main_revenue_yuan" => m.main_revenue_yuan.map(Int),
-        "sales_revenue_yuan" => m.sales_revenue_yuan.map(Int),
-        "output_value_yuan" => m.output_value_yuan.map(Int),
-        "value_added_yuan" => m.value_added_yuan.map(Int),
-        "evaluation_tax_yuan" => m.evaluation_tax_yuan.map(Int),
-        "rnd_expense_yuan" => m.rnd_expense_yuan.map(Int),
-        "energy_tce" => m.energy_tce.map(Real),
-        "power_kwh" => m.power_kwh.map(Int),
-        "water_m3" => m.water_m3.map(Int),
-        "emissions_t" => m.emissions_t.map(Real),
-        "avg_staff" => m.avg_staff.map(Int),
-        "land_mu" => m.land_mu.map(Real),
-        "safety_accident" => Some(Flag(m.safety_accident)),
-        "environmental_accident" => Some(Flag(m.environmental_accident)),
-        "energy_task_unmet" => Some(Flag(m.energy_task_unmet)),
-        "falsified_data" => Some(Flag(m.falsified_data)),
-        _ => None,
-    }
-}
-
-fn int(v: Option<FigureValue>) -> Option<i64> {
-    match v {
-        Some(FigureValue::Int(i)) => Some(i),
-        Some(FigureValue::Real(r)) => Some(r.round() as i64),
-        _ => None,
-    }
-}
-
-fn real(v: Option<FigureValue>) -> Option<f64> {
-    match v {
-        Some(FigureValue::Real(r)) => Some(r),
-        Some(FigureValue::Int(i)) => Some(i as f64),
-        _ => None,
-    }
-}
-
-fn flag(v: Option<FigureValue>) -> bool {
-    matches!(v, Some(FigureValue::Flag(true)))
-}
-
-/// Sets `key` on a row being written (a blank flag is "no").
-pub fn write_value(m: &mut yearly_figures::ActiveModel, key: &str, v: Option<FigureValue>) {
-    match key {
-        "main_revenue_yuan" => m.main_revenue_yuan = Set(int(v)),
-        "sales_revenue_yuan" => m.sales_revenue_yuan = Set(int(v)),
-        "output_value_yuan" => m.output_value_yuan = Set(int(v)),
-        "value_added_yuan" => m.value_added_yuan = Set(int(v)),
-        "evaluation_tax_yuan" => m.evaluation_tax_yuan = Set(int(v)),
-        "rnd_expense_yuan" => m.rnd_expense_yuan = Set(int(v)),
-        "energy_tce" => m.energy_tce = Set(real(v)),
-        "power_kwh" => m.power_kwh = Set(int(v)),
-        "water_m3" => m.water_m3 = Set(int(v)),
-        "emissions_t" => m.emissions_t = Set(real(v)),
-        "avg_staff" => m.avg_staff = Set(int(v)),
-        "land_mu" => m.land_mu = Set(real(v)),
-        "safety_accident" => m.safety_accident = Set(flag(v)),
-        "environmental_accident" => m.environmental_accident = Set(flag(v)),
-        "energy_task_unmet" => m.energy_task_unmet = Set(flag(v)),
-        "falsified_data" => m.falsified_data = Set(flag(v)),
-        _ => {}
-    }
-}
-
-/// Who loaded a figure, from where, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceStamp {
-    /// `FigureSource::as_str`.
-    pub source: String,
-    pub by: String,
-    pub at: String,
-}
-
-pub fn parse_sources(json: &str) -> BTreeMap<String, SourceStamp> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
-pub fn stamp(actor: &Actor, source: FigureSource) -> SourceStamp {
-    SourceStamp {
-        source: source.as_str().to_string(),
-        by: actor.username.clone(),
-        at: crate::audit::format_at(now()),
-    }
-}
-
-/// A new, empty row for `enterprise_id` and `year`.
-pub fn blank_row(enterprise_id: i64, year: i32) -> yearly_figures::ActiveModel {
-    let t = now();
-    let mut m = yearly_figures::ActiveModel {
-        enterprise_id: Set(enterprise_id),
-        year: Set(year),
-        sources_json: Set("{}".into()),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
-    };
-    for (k, _) in FIGURES {
-        write_value(&mut m, k, None);
-    }
-    m
-}
+pub use super::figure_values::*;
 
 /// One firm's figures for one year as pages and the API show them.
 #[derive(Debug, Clone, Serialize)]
@@ -199,7 +39,10 @@ pub struct FiguresView {
 pub fn figures_view(m: &yearly_figures::Model, parcel_land_mu: f64) -> FiguresView {
     FiguresView {
         year: m.year,
-        values: FIGURES.iter().map(|(k, _)| (*k, read_value(m, k))).collect(),
+        values: FIGURES
+            .iter()
+            .map(|(k, _)| (*k, read_value(m, k)))
+            .collect(),
         sources: parse_sources(&m.sources_json),
         parcel_land_mu,
         updated_at: m.updated_at,
@@ -211,13 +54,19 @@ pub fn figures_snapshot(m: &yearly_figures::Model) -> Value {
     let mut o = serde_json::Map::new();
     o.insert("year".into(), json!(m.year));
     for (k, _) in FIGURES {
-        o.insert((*k).into(), read_value(m, k).map_or(Value::Null, FigureValue::to_json));
+        o.insert(
+            (*k).into(),
+            read_value(m, k).map_or(Value::Null, FigureValue::to_json),
+        );
     }
     Value::Object(o)
 }
 
 /// The scale derived from the latest year with a known main revenue.
-pub async fn derived_scale(db: &impl ConnectionTrait, enterprise_id: i64) -> AppResult<Option<Scale>> {
+pub async fn derived_scale(
+    db: &impl ConnectionTrait,
+    enterprise_id: i64,
+) -> AppResult<Option<Scale>> {
     let latest = yearly_figures::Entity::find()
         .filter(yearly_figures::Column::EnterpriseId.eq(enterprise_id))
         .filter(yearly_figures::Column::MainRevenueYuan.is_not_null())
@@ -478,7 +327,10 @@ mod tests {
             parse_form_value("evaluation_tax_yuan", "1,234.5").unwrap(),
             Some(FigureValue::Int(12_345_000))
         );
-        assert_eq!(parse_form_value("power_kwh", "１２００").unwrap(), Some(FigureValue::Int(1200)));
+        assert_eq!(
+            parse_form_value("power_kwh", "１２００").unwrap(),
+            Some(FigureValue::Int(1200))
+        );
         assert_eq!(parse_form_value("energy_tce", "").unwrap(), None);
         assert_eq!(
             parse_form_value("safety_accident", "是").unwrap(),
@@ -497,63 +349,5 @@ mod tests {
             "error.value.not_a_number"
         );
         assert!(parse_form_value("nonsense", "1").is_err());
-    }
-
-    #[test]
-    fn every_figure_reads_back_what_was_written() {
-        let t = now();
-        let mut m = yearly_figures::Model {
-            id: 1,
-            enterprise_id: 1,
-            year: 2024,
-            main_revenue_yuan: None,
-            sales_revenue_yuan: None,
-            output_value_yuan: None,
-            value_added_yuan: None,
-            evaluation_tax_yuan: None,
-            rnd_expense_yuan: None,
-            energy_tce: None,
-            power_kwh: None,
-            water_m3: None,
-            emissions_t: None,
-            avg_staff: None,
-            land_mu: None,
-            safety_accident: false,
-            environmental_accident: false,
-            energy_task_unmet: false,
-            falsified_data: false,
-            sources_json: "{}".into(),
-            created_at: t,
-            updated_at: t,
-        };
-        for (i, (k, kind)) in FIGURES.iter().enumerate() {
-            let v = match kind {
-                FigureKind::Money | FigureKind::Count => FigureValue::Int(i as i64 + 7),
-                FigureKind::Quantity => FigureValue::Real(i as f64 + 0.5),
-                FigureKind::Flag => FigureValue::Flag(true),
-            };
-            let mut am = m.clone().into_active_model();
-            write_value(&mut am, k, Some(v));
-            m = yearly_figures::Model {
-                main_revenue_yuan: am.main_revenue_yuan.clone().unwrap(),
-                sales_revenue_yuan: am.sales_revenue_yuan.clone().unwrap(),
-                output_value_yuan: am.output_value_yuan.clone().unwrap(),
-                value_added_yuan: am.value_added_yuan.clone().unwrap(),
-                evaluation_tax_yuan: am.evaluation_tax_yuan.clone().unwrap(),
-                rnd_expense_yuan: am.rnd_expense_yuan.clone().unwrap(),
-                energy_tce: am.energy_tce.clone().unwrap(),
-                power_kwh: am.power_kwh.clone().unwrap(),
-                water_m3: am.water_m3.clone().unwrap(),
-                emissions_t: am.emissions_t.clone().unwrap(),
-                avg_staff: am.avg_staff.clone().unwrap(),
-                land_mu: am.land_mu.clone().unwrap(),
-                safety_accident: am.safety_accident.clone().unwrap(),
-                environmental_accident: am.environmental_accident.clone().unwrap(),
-                energy_task_unmet: am.energy_task_unmet.clone().unwrap(),
-                falsified_data: am.falsified_data.clone().unwrap(),
-                ..m
-            };
-            assert_eq!(read_value(&m, k), Some(v), "{k}");
-        }
     }
 }

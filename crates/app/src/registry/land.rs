@@ -42,7 +42,11 @@ pub async fn land_by_year(
     Ok(years
         .into_iter()
         .map(|y| {
-            let sum: f64 = uses.iter().filter(|u| in_use(u, y)).map(|u| u.area_mu).sum();
+            let sum: f64 = uses
+                .iter()
+                .filter(|u| in_use(u, y))
+                .map(|u| u.area_mu)
+                .sum();
             (y, sum)
         })
         .collect())
@@ -125,7 +129,10 @@ pub async fn of_enterprise(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Parce
                 .filter(|o| o.parcel_id == u.parcel_id)
                 .map(|o| Named {
                     id: o.enterprise_id,
-                    name: firm_names.get(&o.enterprise_id).cloned().unwrap_or_default(),
+                    name: firm_names
+                        .get(&o.enterprise_id)
+                        .cloned()
+                        .unwrap_or_default(),
                 })
                 .collect();
             users.sort_by_key(|n| n.id);
@@ -190,14 +197,23 @@ fn year(field: &str, raw: &Option<String>, errors: &mut Vec<FieldError>) -> Opti
 
 /// Records that a firm uses a parcel (creating the parcel if its certificate is new), or
 /// changes how it uses it.
-pub async fn save_use(app: &App, ctx: &Ctx, enterprise_id: i64, input: &ParcelUseInput) -> AppResult<i64> {
+pub async fn save_use(
+    app: &App,
+    ctx: &Ctx,
+    enterprise_id: i64,
+    input: &ParcelUseInput,
+) -> AppResult<i64> {
     ctx.require(Permission::ManageEnterprises)?;
     let mut errors = Vec::new();
     let cert = normalize_text(&input.certificate_no);
     if cert.as_ref().is_none_or(|c| c.chars().count() > 60) {
-        errors.push(FieldError::new("certificate_no", "error.land.certificate_invalid"));
+        errors.push(FieldError::new(
+            "certificate_no",
+            "error.land.certificate_invalid",
+        ));
     }
-    let tenure = LandTenure::parse(input.tenure.trim()).or_else(|| LandTenure::parse_label(input.tenure.trim()));
+    let tenure = LandTenure::parse(input.tenure.trim())
+        .or_else(|| LandTenure::parse_label(input.tenure.trim()));
     if tenure.is_none() {
         errors.push(FieldError::new("tenure", "error.land.tenure_invalid"));
     }
@@ -217,7 +233,10 @@ pub async fn save_use(app: &App, ctx: &Ctx, enterprise_id: i64, input: &ParcelUs
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let (cert, tenure) = (cert.unwrap_or_default(), tenure.unwrap_or(LandTenure::Owned));
+    let (cert, tenure) = (
+        cert.unwrap_or_default(),
+        tenure.unwrap_or(LandTenure::Owned),
+    );
     let tx = app.db.begin_write().await?;
     find_in_scope(&tx, ctx, enterprise_id).await?;
     let t = now();
@@ -272,12 +291,20 @@ pub async fn save_use(app: &App, ctx: &Ctx, enterprise_id: i64, input: &ParcelUs
         },
     };
     m.tenure = Set(tenure.as_str().to_string());
-    m.lessor = Set(if tenure == LandTenure::Leased { lessor } else { None });
+    m.lessor = Set(if tenure == LandTenure::Leased {
+        lessor
+    } else {
+        None
+    });
     m.area_mu = Set(area_mu);
     m.from_year = Set(from_year);
     m.to_year = Set(to_year);
     m.updated_at = Set(t);
-    let u = if before.is_some() { m.update(&tx).await? } else { m.insert(&tx).await? };
+    let u = if before.is_some() {
+        m.update(&tx).await?
+    } else {
+        m.insert(&tx).await?
+    };
     audit::record(&tx, &ctx.actor, &ctx.meta, Change {
         action: if before.is_some() { "update" } else { "create" },
         entity: "parcel_use",

@@ -3,8 +3,10 @@
 
 pub mod dictionaries;
 pub mod edit;
+mod edit_rules;
 pub mod enterprises;
 pub mod export;
+pub mod figure_values;
 pub mod figures;
 pub mod import;
 pub mod land;
@@ -14,8 +16,3 @@ pub mod views;
 pub use enterprises::{EnterpriseDetail, EnterpriseFilter};
 pub use scope::EnterpriseScope;
 pub use views::{EnterpriseView, Named};
-
-/// Reading the registry; every registry use-case starts from this permission.
-pub fn view_permission() -> wujin_domain::access::Permission {
-    wujin_domain::access::Permission::ViewEnterprises
-}

@@ -84,10 +84,7 @@ impl Names {
 }
 
 /// Tag ids of each of these firms.
-pub async fn tags_of(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, Vec<i64>>> {
+pub async fn tags_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, Vec<i64>>> {
     let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
     for chunk in ids.chunks(500) {
         for t in enterprise_tag::Entity::find()
@@ -106,7 +103,12 @@ pub fn sees_phone(ctx: &Ctx) -> bool {
     ctx.actor.can(Permission::ViewContactPhone)
 }
 
-pub fn view(e: enterprise::Model, tag_ids: &[i64], names: &Names, full_phone: bool) -> EnterpriseView {
+pub fn view(
+    e: enterprise::Model,
+    tag_ids: &[i64],
+    names: &Names,
+    full_phone: bool,
+) -> EnterpriseView {
     let mut tags: Vec<Named> = tag_ids
         .iter()
         .map(|id| Named {

@@ -28,7 +28,11 @@ use crate::registry::views::{diff_objects, snapshot};
 /// (created, updated, audit events)
 pub type Applied = (usize, usize, usize);
 
-pub async fn enterprises(tx: &DatabaseTransaction, ctx: &Ctx, ops: Vec<EnterpriseOp>) -> AppResult<Applied> {
+pub async fn enterprises(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    ops: Vec<EnterpriseOp>,
+) -> AppResult<Applied> {
     let (mut created, mut updated) = (0, 0);
     let mut changes = Vec::with_capacity(ops.len());
     let t = now();
@@ -87,7 +91,12 @@ pub async fn enterprises(tx: &DatabaseTransaction, ctx: &Ctx, ops: Vec<Enterpris
 fn values_json(set: &[(&'static str, Option<FigureValue>)]) -> Value {
     Value::Object(
         set.iter()
-            .map(|(k, v)| ((*k).to_string(), v.map_or(Value::Null, FigureValue::to_json)))
+            .map(|(k, v)| {
+                (
+                    (*k).to_string(),
+                    v.map_or(Value::Null, FigureValue::to_json),
+                )
+            })
             .collect(),
     )
 }
@@ -95,7 +104,11 @@ fn values_json(set: &[(&'static str, Option<FigureValue>)]) -> Value {
 /// Rows per multi-row insert of figures (24 columns).
 const FIGURES_BATCH: usize = 500;
 
-pub async fn figures(tx: &DatabaseTransaction, ctx: &Ctx, ops: Vec<FigureOp>) -> AppResult<Applied> {
+pub async fn figures(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    ops: Vec<FigureOp>,
+) -> AppResult<Applied> {
     let (mut created, mut updated) = (0, 0);
     let mut changes = Vec::with_capacity(ops.len());
     let mut revenue_touched = Vec::new();
@@ -115,7 +128,8 @@ pub async fn figures(tx: &DatabaseTransaction, ctx: &Ctx, ops: Vec<FigureOp>) ->
                     write_value(&mut m, k, *v);
                     sources.insert((*k).to_string(), st.clone());
                 }
-                m.sources_json = Set(serde_json::to_string(&sources).unwrap_or_else(|_| "{}".into()));
+                m.sources_json =
+                    Set(serde_json::to_string(&sources).unwrap_or_else(|_| "{}".into()));
                 m.created_at = Set(t);
                 m.updated_at = Set(t);
                 batch.push(m);
@@ -134,15 +148,19 @@ pub async fn figures(tx: &DatabaseTransaction, ctx: &Ctx, ops: Vec<FigureOp>) ->
                 created += 1;
             }
             Some(e) => {
-                let before: Vec<(&'static str, Option<FigureValue>)> =
-                    op.set.iter().map(|(k, _)| (*k, read_value(&e, k))).collect();
+                let before: Vec<(&'static str, Option<FigureValue>)> = op
+                    .set
+                    .iter()
+                    .map(|(k, _)| (*k, read_value(&e, k)))
+                    .collect();
                 let mut sources = parse_sources(&e.sources_json);
                 let mut m = e.into_active_model();
                 for (k, v) in &op.set {
                     write_value(&mut m, k, *v);
                     sources.insert((*k).to_string(), st.clone());
                 }
-                m.sources_json = Set(serde_json::to_string(&sources).unwrap_or_else(|_| "{}".into()));
+                m.sources_json =
+                    Set(serde_json::to_string(&sources).unwrap_or_else(|_| "{}".into()));
                 m.updated_at = Set(t);
                 m.update(tx).await?;
                 changes.push(Change {
@@ -234,7 +252,11 @@ pub async fn rederive_scales(
     Ok(out)
 }
 
-pub async fn parcels(tx: &DatabaseTransaction, ctx: &Ctx, ops: Vec<ParcelOp>) -> AppResult<Applied> {
+pub async fn parcels(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    ops: Vec<ParcelOp>,
+) -> AppResult<Applied> {
     let (mut created, mut updated) = (0, 0);
     let mut changes = Vec::new();
     let mut parcel_ids: HashMap<String, i64> = HashMap::new();
@@ -290,7 +312,9 @@ pub async fn parcels(tx: &DatabaseTransaction, ctx: &Ctx, ops: Vec<ParcelOp>) ->
         let after = json!({"enterprise_id": op.enterprise_id, "certificate_no": op.certificate_no, "tenure": op.tenure.as_str(), "lessor": op.lessor, "area_mu": op.area_mu, "from_year": op.from_year, "to_year": op.to_year});
         let (before, mut m) = match op.existing_use {
             Some(u) => (
-                Some(json!({"tenure": u.tenure, "lessor": u.lessor, "area_mu": u.area_mu, "from_year": u.from_year, "to_year": u.to_year})),
+                Some(
+                    json!({"tenure": u.tenure, "lessor": u.lessor, "area_mu": u.area_mu, "from_year": u.from_year, "to_year": u.to_year}),
+                ),
                 u.into_active_model(),
             ),
             None => (

@@ -45,7 +45,11 @@ fn list(r: &MappedRow, key: &str) -> Option<Vec<String>> {
 async fn existing_firms(
     db: &impl ConnectionTrait,
     codes: &[String],
-) -> AppResult<(HashMap<String, enterprise::Model>, HashMap<i64, Vec<i64>>, HashMap<i64, Vec<i64>>)> {
+) -> AppResult<(
+    HashMap<String, enterprise::Model>,
+    HashMap<i64, Vec<i64>>,
+    HashMap<i64, Vec<i64>>,
+)> {
     let mut firms = HashMap::new();
     for chunk in codes.chunks(1_000) {
         for e in enterprise::Entity::find()
@@ -98,7 +102,10 @@ fn profile_of(e: &enterprise::Model, tags: Vec<i64>, cadres: Vec<i64>) -> Profil
         contact_phone: e.contact_phone.clone(),
         tag_ids: tags,
         cadre_ids: cadres,
-        scale_override: match (e.scale_overridden, e.scale.as_deref().and_then(Scale::parse)) {
+        scale_override: match (
+            e.scale_overridden,
+            e.scale.as_deref().and_then(Scale::parse),
+        ) {
             (true, Some(s)) => Some((s, e.scale_override_reason.clone().unwrap_or_default())),
             _ => None,
         },
@@ -126,10 +133,20 @@ fn display(p: &Profile, l: &Lookup) -> Vec<(&'static str, Option<String>)> {
         ("tags", names(&p.tag_ids, &|i| l.tags.name(i))),
         (
             "cadres",
-            names(&p.cadre_ids, &|i| l.cadre_names.get(&i).cloned().unwrap_or_default()),
+            names(&p.cadre_ids, &|i| {
+                l.cadre_names.get(&i).cloned().unwrap_or_default()
+            }),
         ),
-        ("scale_override", p.scale_override.as_ref().map(|(s, _)| s.label().to_string())),
-        ("scale_override_reason", p.scale_override.as_ref().map(|(_, r)| r.clone())),
+        (
+            "scale_override",
+            p.scale_override
+                .as_ref()
+                .map(|(s, _)| s.label().to_string()),
+        ),
+        (
+            "scale_override_reason",
+            p.scale_override.as_ref().map(|(_, r)| r.clone()),
+        ),
     ]
 }
 
@@ -141,19 +158,30 @@ pub async fn plan(
     m: &MappedSheet,
     errors: &mut Vec<CellError>,
 ) -> AppResult<(Vec<EnterpriseOp>, Vec<RowChange>, usize)> {
-    let codes: Vec<String> = m.rows.iter().filter_map(|r| text(r, "credit_code")).collect();
+    let codes: Vec<String> = m
+        .rows
+        .iter()
+        .filter_map(|r| text(r, "credit_code"))
+        .collect();
     let (firms, tags, cadres) = existing_firms(db, &codes).await?;
     let mut ops = Vec::new();
     let mut changes = Vec::new();
     let mut unchanged = 0;
     for r in &m.rows {
-        let Some(code) = text(r, "credit_code") else { continue };
+        let Some(code) = text(r, "credit_code") else {
+            continue;
+        };
         let before = firms.get(&code);
         let n_errors = errors.len();
         if let Some(e) = before
             && !scope.covers_town(e.town_id)
         {
-            errors.push(m.error_at(r.row, "credit_code", "error.import.enterprise_out_of_scope", code.clone()));
+            errors.push(m.error_at(
+                r.row,
+                "credit_code",
+                "error.import.enterprise_out_of_scope",
+                code.clone(),
+            ));
             continue;
         }
         let old = before.map(|e| {
@@ -190,7 +218,9 @@ pub async fn plan(
         if let Some(v) = text(r, "town") {
             match l.towns.find(&v) {
                 Some(id) if scope.covers_town(id) => p.town_id = id,
-                Some(_) => errors.push(m.error_at(r.row, "town", "error.import.town_out_of_scope", v)),
+                Some(_) => {
+                    errors.push(m.error_at(r.row, "town", "error.import.town_out_of_scope", v))
+                }
                 None => errors.push(m.error_at(r.row, "town", "error.import.unknown_town", v)),
             }
         }
@@ -200,7 +230,12 @@ pub async fn plan(
         if let Some(v) = text(r, "industry_group") {
             match l.groups.find(&v) {
                 Some(id) => p.industry_group_id = id,
-                None => errors.push(m.error_at(r.row, "industry_group", "error.import.unknown_group", v)),
+                None => errors.push(m.error_at(
+                    r.row,
+                    "industry_group",
+                    "error.import.unknown_group",
+                    v,
+                )),
             }
         }
         if let Some(v) = text(r, "industry_code") {
@@ -208,18 +243,30 @@ pub async fn plan(
             if valid_industry_code(&v) {
                 p.industry_code = Some(v);
             } else {
-                errors.push(m.error_at(r.row, "industry_code", "error.enterprise.industry_code_invalid", v));
+                errors.push(m.error_at(
+                    r.row,
+                    "industry_code",
+                    "error.enterprise.industry_code_invalid",
+                    v,
+                ));
             }
         }
         if let Some(v) = text(r, "status") {
             match EnterpriseStatus::parse(&v) {
                 Some(s) => p.status = s,
-                None => errors.push(m.error_at(r.row, "status", "error.enterprise.status_invalid", v)),
+                None => {
+                    errors.push(m.error_at(r.row, "status", "error.enterprise.status_invalid", v))
+                }
             }
         }
         if let Some(FieldValue::Date(d)) = r.values.get("founded_on") {
             if *d > chrono::Utc::now().date_naive() {
-                errors.push(m.error_at(r.row, "founded_on", "error.enterprise.founded_in_future", d.to_string()));
+                errors.push(m.error_at(
+                    r.row,
+                    "founded_on",
+                    "error.enterprise.founded_in_future",
+                    d.to_string(),
+                ));
             } else {
                 p.founded_on = Some(*d);
             }
@@ -237,7 +284,12 @@ pub async fn plan(
             if valid_phone(&v) {
                 p.contact_phone = Some(v);
             } else {
-                errors.push(m.error_at(r.row, "contact_phone", "error.enterprise.phone_invalid", v));
+                errors.push(m.error_at(
+                    r.row,
+                    "contact_phone",
+                    "error.enterprise.phone_invalid",
+                    v,
+                ));
             }
         }
         if let Some(names) = list(r, "tags") {
@@ -257,7 +309,9 @@ pub async fn plan(
             for n in names {
                 match l.cadres.get(&n.to_lowercase()) {
                     Some((id, _)) => ids.push(*id),
-                    None => errors.push(m.error_at(r.row, "cadres", "error.import.unknown_cadre", n)),
+                    None => {
+                        errors.push(m.error_at(r.row, "cadres", "error.import.unknown_cadre", n))
+                    }
                 }
             }
             ids.sort_unstable();
@@ -275,7 +329,12 @@ pub async fn plan(
                     "error.enterprise.override_reason_required",
                     "",
                 )),
-                (None, _) => errors.push(m.error_at(r.row, "scale_override", "error.enterprise.scale_invalid", v)),
+                (None, _) => errors.push(m.error_at(
+                    r.row,
+                    "scale_override",
+                    "error.enterprise.scale_invalid",
+                    v,
+                )),
             }
         }
         if before.is_none() {
@@ -320,7 +379,10 @@ pub async fn plan(
             row: r.row,
             existing: before.cloned(),
             old_tags: old.as_ref().map(|o| o.tag_ids.clone()).unwrap_or_default(),
-            old_cadres: old.as_ref().map(|o| o.cadre_ids.clone()).unwrap_or_default(),
+            old_cadres: old
+                .as_ref()
+                .map(|o| o.cadre_ids.clone())
+                .unwrap_or_default(),
             profile: p,
         });
     }

@@ -94,13 +94,25 @@ pub async fn plan(
     let mut changes = Vec::new();
     let mut unchanged = 0;
     for r in &m.rows {
-        let Some(FieldValue::Text(code)) = r.values.get("credit_code") else { continue };
+        let Some(FieldValue::Text(code)) = r.values.get("credit_code") else {
+            continue;
+        };
         let Some(firm) = firms.get(code) else {
-            errors.push(m.error_at(r.row, "credit_code", "error.import.unknown_enterprise", code.clone()));
+            errors.push(m.error_at(
+                r.row,
+                "credit_code",
+                "error.import.unknown_enterprise",
+                code.clone(),
+            ));
             continue;
         };
         if !scope.covers_town(firm.town_id) {
-            errors.push(m.error_at(r.row, "credit_code", "error.import.enterprise_out_of_scope", code.clone()));
+            errors.push(m.error_at(
+                r.row,
+                "credit_code",
+                "error.import.enterprise_out_of_scope",
+                code.clone(),
+            ));
             continue;
         }
         let y = match r.values.get("year") {
@@ -131,8 +143,15 @@ pub async fn plan(
             if new != old || (existing.is_none() && new.is_some()) {
                 fields.push(FieldChange {
                     field: (*key).to_string(),
-                    header: TableKind::Figures.column(key).map_or(*key, |c| c.header).to_string(),
-                    old: if existing.is_some() { display(key, old) } else { None },
+                    header: TableKind::Figures
+                        .column(key)
+                        .map_or(*key, |c| c.header)
+                        .to_string(),
+                    old: if existing.is_some() {
+                        display(key, old)
+                    } else {
+                        None
+                    },
                     new: display(key, new),
                 });
                 set.push((*key, new));

@@ -84,7 +84,12 @@ impl Lookup {
                 continue;
             }
             let mut aliases = vec![g.code.clone()];
-            let base = g.name.split(['（', '(']).next().unwrap_or(&g.name).to_string();
+            let base = g
+                .name
+                .split(['（', '('])
+                .next()
+                .unwrap_or(&g.name)
+                .to_string();
             aliases.push(base.clone());
             aliases.extend(base.split('/').map(str::to_string));
             l.groups.add(g.id, &g.name, aliases);
@@ -103,7 +108,8 @@ impl Lookup {
                 .is_some_and(|r| matches!(r, Role::Cadre | Role::Town | Role::Department))
             {
                 l.cadre_names.insert(u.id, u.display_name.clone());
-                l.cadres.insert(u.username.to_lowercase(), (u.id, u.display_name));
+                l.cadres
+                    .insert(u.username.to_lowercase(), (u.id, u.display_name));
             }
         }
         Ok(l)
@@ -150,7 +156,11 @@ mod tests {
     fn names_match_their_usual_variants() {
         let mut idx = NameIndex::default();
         idx.add(1, "古山镇", ["gushan".to_string(), "古山".to_string()]);
-        idx.add(2, "车业（休闲车/电动车/汽摩配）", ["车业".to_string(), "vehicles".to_string()]);
+        idx.add(
+            2,
+            "车业（休闲车/电动车/汽摩配）",
+            ["车业".to_string(), "vehicles".to_string()],
+        );
         assert_eq!(idx.find("古山镇"), Some(1));
         assert_eq!(idx.find(" 古山 "), Some(1));
         assert_eq!(idx.find("GUSHAN"), Some(1));

@@ -6,213 +6,33 @@
 mod apply;
 mod enterprises;
 mod figures;
+mod files;
 mod lookup;
 mod parcels;
+mod pipeline;
 mod types;
 
 pub use apply::rederive_scales;
+pub use files::{error_workbook, template};
+pub use pipeline::{Ops, Parsed, Plan, Progress, parse, resolve};
 pub use types::*;
+
+use pipeline::{apply_plan, clean_file_name, parse_blocking, permission, sha256_hex};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use wujin_domain::access::{Permission, Role};
-use wujin_domain::enterprise::FigureSource;
-use wujin_storage::entity::{app_user, department, import_batch};
-use wujin_xlsx::write::TemplateChoices;
-use wujin_xlsx::{CellError, Limits, MapOptions, MappedSheet, TableKind, Workbook};
+use wujin_storage::entity::{app_user, import_batch};
+use wujin_xlsx::TableKind;
 
-use self::lookup::Lookup;
 use crate::audit::{self, Change};
 use crate::context::Ctx;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
-use crate::registry::scope::EnterpriseScope;
 use crate::{App, now};
-
-/// A progress report: (stage, done, total). Stages: `read`, `map`, `resolve`, `write`.
-pub type Progress<'a> = &'a mut (dyn FnMut(&'static str, u64, u64) + Send);
-
-fn permission(kind: TableKind) -> Permission {
-    match kind {
-        TableKind::Enterprises | TableKind::Parcels => Permission::ManageEnterprises,
-        TableKind::Figures => Permission::EditFigures,
-    }
-}
-
-/// The default source of figures loaded by this caller.
-fn default_source(ctx: &Ctx, opts: &ImportOptions) -> FigureSource {
-    opts.source.unwrap_or(match ctx.actor.role {
-        Role::Town => FigureSource::Town,
-        Role::Enterprise => FigureSource::SelfReported,
-        _ => FigureSource::Statistics,
-    })
-}
-
-/// A file read and mapped (CPU work, no database).
-pub struct Parsed {
-    pub workbook: Workbook,
-    pub mapped: Result<MappedSheet, CellError>,
-}
-
-/// Reads and maps a file. A file that cannot be read at all is a validation error on
-/// `file` naming the reason; problems inside the sheet are in `mapped`.
-pub fn parse(
-    kind: TableKind,
-    file_name: &str,
-    bytes: &[u8],
-    opts: &ImportOptions,
-    progress: Progress<'_>,
-) -> AppResult<Parsed> {
-    if opts.year.is_some_and(|y| !(1990..=2100).contains(&y)) {
-        return Err(AppError::field("year", "error.figures.year_invalid"));
-    }
-    progress("read", 0, bytes.len() as u64);
-    let workbook = wujin_xlsx::read_workbook(bytes, file_name, &Limits::default())
-        .map_err(|e| AppError::Validation(vec![FieldError::with_detail("file", e.key(), e.detail())]))?;
-    progress("read", bytes.len() as u64, bytes.len() as u64);
-    let map_opts = MapOptions {
-        year: if kind == TableKind::Figures { opts.year } else { None },
-        sheet: opts.sheet.clone(),
-    };
-    let mapped = wujin_xlsx::map_sheet(&workbook, kind, &map_opts, &mut |d, t| {
-        progress("map", d as u64, t as u64)
-    });
-    Ok(Parsed { workbook, mapped })
-}
-
-/// The planned writes of an import.
-pub enum Ops {
-    Enterprises(Vec<enterprises::EnterpriseOp>),
-    Parcels(Vec<parcels::ParcelOp>),
-    Figures(Vec<figures::FigureOp>),
-    None,
-}
-
-/// Everything validation found: the preview and the writes a commit would make.
-pub struct Plan {
-    pub preview: ImportPreview,
-    pub errors: Vec<CellError>,
-    pub ops: Ops,
-}
-
-/// Resolves a parsed file against the database (read through `db`).
-pub async fn resolve(
-    db: &impl ConnectionTrait,
-    ctx: &Ctx,
-    kind: TableKind,
-    file_name: &str,
-    parsed: &Parsed,
-    opts: &ImportOptions,
-) -> AppResult<Plan> {
-    let mut preview = ImportPreview {
-        batch_id: None,
-        kind: kind.as_str().to_string(),
-        file_name: file_name.to_string(),
-        status: "validated".into(),
-        sheet: String::new(),
-        header_row: 0,
-        year: opts.year,
-        rows: 0,
-        new: 0,
-        changed: 0,
-        unchanged: 0,
-        blank_rows: 0,
-        errors: Vec::new(),
-        changes: Vec::new(),
-        changes_omitted: 0,
-        unmatched_headers: Vec::new(),
-        created_at: now(),
-    };
-    let m = match &parsed.mapped {
-        Ok(m) => m,
-        Err(e) => {
-            preview.status = "failed".into();
-            preview.sheet = e.sheet.clone();
-            preview.errors = vec![ImportError::from(e)];
-            return Ok(Plan {
-                preview,
-                errors: vec![e.clone()],
-                ops: Ops::None,
-            });
-        }
-    };
-    preview.sheet = m.sheet.clone();
-    preview.header_row = m.header_row;
-    preview.blank_rows = m.blank_rows;
-    preview.unmatched_headers = m.unmatched_headers.clone();
-    preview.rows = m.rows.len() + count_error_rows(&m.errors);
-    let scope = EnterpriseScope::of(db, ctx).await?;
-    let mut errors = m.errors.clone();
-    let (ops, changes, unchanged) = match kind {
-        TableKind::Enterprises => {
-            let l = Lookup::load(db).await?;
-            let (ops, c, u) = enterprises::plan(db, &scope, &l, m, &mut errors).await?;
-            (Ops::Enterprises(ops), c, u)
-        }
-        TableKind::Parcels => {
-            let (ops, c, u) = parcels::plan(db, &scope, m, &mut errors).await?;
-            (Ops::Parcels(ops), c, u)
-        }
-        TableKind::Figures => {
-            let (ops, c, u) =
-                figures::plan(db, &scope, m, opts.year, default_source(ctx, opts), &mut errors).await?;
-            (Ops::Figures(ops), c, u)
-        }
-    };
-    errors.sort_by_key(|e| (e.row, e.col));
-    preview.new = changes.iter().filter(|c| c.status == "new").count();
-    preview.changed = changes.len() - preview.new;
-    preview.unchanged = unchanged;
-    preview.changes_omitted = changes.len().saturating_sub(MAX_CHANGES_SHOWN);
-    preview.changes = changes.into_iter().take(MAX_CHANGES_SHOWN).collect();
-    preview.errors = errors.iter().map(ImportError::from).collect();
-    if !errors.is_empty() {
-        preview.status = "failed".into();
-    }
-    Ok(Plan { preview, errors, ops })
-}
-
-fn count_error_rows(errors: &[CellError]) -> usize {
-    let mut rows: Vec<u32> = errors.iter().filter(|e| e.row > 0).map(|e| e.row).collect();
-    rows.sort_unstable();
-    rows.dedup();
-    rows.len()
-}
-
-/// Writes a plan without errors inside `tx`.
-async fn apply_plan(tx: &sea_orm::DatabaseTransaction, ctx: &Ctx, ops: Ops) -> AppResult<apply::Applied> {
-    match ops {
-        Ops::Enterprises(o) => apply::enterprises(tx, ctx, o).await,
-        Ops::Parcels(o) => apply::parcels(tx, ctx, o).await,
-        Ops::Figures(o) => apply::figures(tx, ctx, o).await,
-        Ops::None => Ok((0, 0, 0)),
-    }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// File names are kept for display only; control characters and paths are dropped.
-fn clean_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let s: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    if s.trim().is_empty() { "upload".into() } else { s }
-}
-
-/// Parses on a blocking thread so a large file does not stall other requests.
-async fn parse_blocking(kind: TableKind, file_name: String, bytes: Vec<u8>, opts: ImportOptions) -> AppResult<(Parsed, Vec<u8>)> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = parse(kind, &file_name, &bytes, &opts, &mut |_, _, _| {})?;
-        Ok((parsed, bytes))
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("import parser stopped: {e}")))?
-}
 
 /// Validates a file and keeps it as an import batch for preview and commit. Writes no
 /// registry data.
@@ -246,7 +66,8 @@ pub async fn validate(
     .insert(&tx)
     .await?;
     preview.batch_id = Some(b.id);
-    let summary = serde_json::to_string(&(&preview, opts)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let summary =
+        serde_json::to_string(&(&preview, opts)).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut m = b.into_active_model();
     m.summary_json = Set(summary);
     let b = m.update(&tx).await?;
@@ -263,8 +84,15 @@ pub async fn validate(
 }
 
 /// The caller's batch (administrators reach every batch).
-async fn own_batch(db: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> AppResult<import_batch::Model> {
-    let b = import_batch::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+async fn own_batch(
+    db: &impl ConnectionTrait,
+    ctx: &Ctx,
+    id: i64,
+) -> AppResult<import_batch::Model> {
+    let b = import_batch::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let kind = TableKind::parse(&b.kind).ok_or(AppError::NotFound)?;
     ctx.require(permission(kind))?;
     if ctx.actor.role != Role::Admin && b.created_by != ctx.actor.id {
@@ -274,8 +102,8 @@ async fn own_batch(db: &impl ConnectionTrait, ctx: &Ctx, id: i64) -> AppResult<i
 }
 
 fn stored(b: &import_batch::Model) -> AppResult<(ImportPreview, ImportOptions)> {
-    let (mut p, o): (ImportPreview, ImportOptions) =
-        serde_json::from_str(&b.summary_json).map_err(|e| AppError::Internal(format!("batch {}: {e}", b.id)))?;
+    let (mut p, o): (ImportPreview, ImportOptions) = serde_json::from_str(&b.summary_json)
+        .map_err(|e| AppError::Internal(format!("batch {}: {e}", b.id)))?;
     p.batch_id = Some(b.id);
     p.status = b.status.clone();
     Ok((p, o))
@@ -300,11 +128,17 @@ pub async fn commit(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<CommitRepo
     }
     let kind = TableKind::parse(&b.kind).ok_or(AppError::NotFound)?;
     let (_, opts) = stored(&b)?;
-    let bytes = b.file_bytes.clone().ok_or(AppError::Conflict("error.import.file_gone".into()))?;
+    let bytes = b
+        .file_bytes
+        .clone()
+        .ok_or(AppError::Conflict("error.import.file_gone".into()))?;
     let (parsed, _) = parse_blocking(kind, b.file_name.clone(), bytes, opts.clone()).await?;
     let tx = app.db.begin_write().await?;
     // Re-check the status inside the write lock: two commits of one batch cannot both pass.
-    let b = import_batch::Entity::find_by_id(batch_id).one(&tx).await?.ok_or(AppError::NotFound)?;
+    let b = import_batch::Entity::find_by_id(batch_id)
+        .one(&tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if b.status != "validated" {
         return Err(AppError::Conflict("error.import.already_committed".into()));
     }
@@ -349,92 +183,21 @@ pub async fn discard(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<()> {
     m.status = Set("discarded".into());
     m.file_bytes = Set(None);
     m.update(&tx).await?;
-    audit::record(&tx, &ctx.actor, &ctx.meta, Change {
-        action: "discard",
-        entity: "import_batch",
-        entity_id: batch_id.to_string(),
-        before: Some(json!({"status": old})),
-        after: Some(json!({"status": "discarded"})),
-    })
+    audit::record(
+        &tx,
+        &ctx.actor,
+        &ctx.meta,
+        Change {
+            action: "discard",
+            entity: "import_batch",
+            entity_id: batch_id.to_string(),
+            before: Some(json!({"status": old})),
+            after: Some(json!({"status": "discarded"})),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The uploaded workbook back, with an error column and the bad cells highlighted.
-/// `translate` turns a catalogue key into the caller's language.
-pub async fn error_workbook(
-    app: &App,
-    ctx: &Ctx,
-    batch_id: i64,
-    translate: &(dyn Fn(&str) -> String + Sync),
-) -> AppResult<(String, Vec<u8>)> {
-    let b = own_batch(app.db.read(), ctx, batch_id).await?;
-    let kind = TableKind::parse(&b.kind).ok_or(AppError::NotFound)?;
-    let (_, opts) = stored(&b)?;
-    let bytes = b.file_bytes.clone().ok_or(AppError::Conflict("error.import.file_gone".into()))?;
-    let (parsed, _) = parse_blocking(kind, b.file_name.clone(), bytes, opts.clone()).await?;
-    let plan = resolve(app.db.read(), ctx, kind, &b.file_name, &parsed, &opts).await?;
-    let errors: Vec<(CellError, String)> = plan
-        .errors
-        .into_iter()
-        .map(|e| {
-            let msg = if e.detail.is_empty() {
-                translate(e.key)
-            } else {
-                format!("{}（{}）", translate(e.key), e.detail)
-            };
-            (e, msg)
-        })
-        .collect();
-    let (sheet, header_row) = match &parsed.mapped {
-        Ok(m) => (m.sheet.clone(), m.header_row),
-        Err(e) => (e.sheet.clone(), e.row),
-    };
-    let out = wujin_xlsx::write::error_workbook(&parsed.workbook, &sheet, header_row, &errors)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let stem = b.file_name.rsplit_once('.').map_or(b.file_name.as_str(), |(s, _)| s);
-    Ok((format!("{stem}-错误.xlsx"), out))
-}
-
-/// A blank template for `kind` with dropdowns of the caller's towns, groups and tags.
-pub async fn template(app: &App, ctx: &Ctx, kind: TableKind, year: Option<i32>) -> AppResult<Vec<u8>> {
-    ctx.require(crate::registry::view_permission())?;
-    let db = app.db.read();
-    let scope = EnterpriseScope::of(db, ctx).await?;
-    let l = Lookup::load(db).await?;
-    let mut towns: Vec<(i64, String)> = l
-        .towns
-        .names
-        .iter()
-        .filter(|(id, _)| scope.covers_town(**id) || !matches!(scope, EnterpriseScope::Towns(_)))
-        .map(|(id, n)| (*id, n.clone()))
-        .collect();
-    let order: std::collections::HashMap<i64, i32> = department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.sort_order))
-        .collect();
-    towns.sort_by_key(|(id, _)| (order.get(id).copied().unwrap_or(0), *id));
-    let groups = crate::registry::dictionaries::entries(db, crate::registry::dictionaries::Dictionary::IndustryGroup)
-        .await?
-        .into_iter()
-        .filter(|e| e.active)
-        .map(|e| e.name)
-        .collect();
-    let tags = crate::registry::dictionaries::entries(db, crate::registry::dictionaries::Dictionary::Tag)
-        .await?
-        .into_iter()
-        .filter(|e| e.active)
-        .map(|e| e.name)
-        .collect();
-    let choices = TemplateChoices {
-        towns: towns.into_iter().map(|(_, n)| n).collect(),
-        industry_groups: groups,
-        tags,
-    };
-    wujin_xlsx::write::template(kind, &choices, year).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The caller's recent batches (every batch for administrators), newest first.

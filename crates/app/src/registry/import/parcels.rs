@@ -91,9 +91,17 @@ pub async fn plan(
     m: &MappedSheet,
     errors: &mut Vec<CellError>,
 ) -> AppResult<(Vec<ParcelOp>, Vec<RowChange>, usize)> {
-    let codes: Vec<String> = m.rows.iter().filter_map(|r| text(r, "credit_code")).collect();
+    let codes: Vec<String> = m
+        .rows
+        .iter()
+        .filter_map(|r| text(r, "credit_code"))
+        .collect();
     let firms: HashMap<String, FirmRef> = firms_by_code(db, &codes).await?;
-    let certs: Vec<String> = m.rows.iter().filter_map(|r| text(r, "certificate_no")).collect();
+    let certs: Vec<String> = m
+        .rows
+        .iter()
+        .filter_map(|r| text(r, "certificate_no"))
+        .collect();
     let mut parcels: HashMap<String, land_parcel::Model> = HashMap::new();
     for chunk in certs.chunks(1_000) {
         for p in land_parcel::Entity::find()
@@ -126,11 +134,21 @@ pub async fn plan(
         };
         let n_errors = errors.len();
         let Some(firm) = firms.get(&code) else {
-            errors.push(m.error_at(r.row, "credit_code", "error.import.unknown_enterprise", code));
+            errors.push(m.error_at(
+                r.row,
+                "credit_code",
+                "error.import.unknown_enterprise",
+                code,
+            ));
             continue;
         };
         if !scope.covers_town(firm.town_id) {
-            errors.push(m.error_at(r.row, "credit_code", "error.import.enterprise_out_of_scope", code));
+            errors.push(m.error_at(
+                r.row,
+                "credit_code",
+                "error.import.enterprise_out_of_scope",
+                code,
+            ));
             continue;
         }
         let parcel = parcels.get(&cert);
@@ -141,7 +159,12 @@ pub async fn plan(
         };
         match area_in_file.get(&cert) {
             Some((a, first)) if (a - parcel_area).abs() > 1e-6 => {
-                errors.push(m.error_at(r.row, "parcel_area_mu", "error.import.parcel_area_conflict", first.to_string()));
+                errors.push(m.error_at(
+                    r.row,
+                    "parcel_area_mu",
+                    "error.import.parcel_area_conflict",
+                    first.to_string(),
+                ));
             }
             Some(_) => {}
             None => {
@@ -157,7 +180,12 @@ pub async fn plan(
         }
         let area = real(r, "area_mu").unwrap_or(parcel_area);
         if area > parcel_area + 1e-9 {
-            errors.push(m.error_at(r.row, "area_mu", "error.land.use_exceeds_parcel", mu(parcel_area)));
+            errors.push(m.error_at(
+                r.row,
+                "area_mu",
+                "error.land.use_exceeds_parcel",
+                mu(parcel_area),
+            ));
         }
         let (from_year, to_year) = (year(r, "from_year"), year(r, "to_year"));
         if let (Some(f), Some(t)) = (from_year, to_year)
@@ -177,7 +205,11 @@ pub async fn plan(
             parcel_area_mu: parcel_area,
             location: text(r, "location").or_else(|| parcel.and_then(|p| p.location.clone())),
             tenure,
-            lessor: if tenure == LandTenure::Leased { lessor } else { None },
+            lessor: if tenure == LandTenure::Leased {
+                lessor
+            } else {
+                None
+            },
             area_mu: area,
             from_year,
             to_year,
@@ -205,7 +237,12 @@ pub async fn plan(
             row: r.row,
             credit_code: code,
             name: firm.name.clone(),
-            status: if op.existing_use.is_some() { "changed" } else { "new" }.into(),
+            status: if op.existing_use.is_some() {
+                "changed"
+            } else {
+                "new"
+            }
+            .into(),
             fields,
         });
         ops.push(op);
@@ -216,7 +253,10 @@ pub async fn plan(
 fn change(key: &str, old: Option<String>, new: Option<String>) -> FieldChange {
     FieldChange {
         field: key.to_string(),
-        header: TableKind::Parcels.column(key).map_or(key, |c| c.header).to_string(),
+        header: TableKind::Parcels
+            .column(key)
+            .map_or(key, |c| c.header)
+            .to_string(),
         old,
         new,
     }
