@@ -8,7 +8,7 @@ use wujin_storage::{DatabaseTarget, Db};
 use wujin_web::AppState;
 
 use crate::config::{self, Config};
-use crate::{AuditCommand, Cli, Command, UserCommand};
+use crate::{AuditCommand, Cli, Command, UserCommand, import_export};
 
 fn init_logging(filter: &str) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
@@ -100,6 +100,24 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             user_command(&app, cmd).await
         }
         Command::Backup { file } => backup(&cfg.database_url, &file).await,
+        Command::Import {
+            kind,
+            file,
+            year,
+            source,
+            dry_run,
+        } => {
+            let app = registry_app(&cfg).await?;
+            import_export::import(&app, kind, &file, year, source.as_deref(), dry_run).await
+        }
+        Command::Export(cmd) => {
+            let app = registry_app(&cfg).await?;
+            import_export::export(&app, cmd).await
+        }
+        Command::ImportTemplate { kind, file, year } => {
+            let app = registry_app(&cfg).await?;
+            import_export::template(&app, kind, &file, year).await
+        }
         Command::Audit(AuditCommand::Verify) => {
             let db = Db::connect(&cfg.database_url)
                 .await
@@ -120,6 +138,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
     }
+}
+
+/// The platform with its reference data (towns, industry groups, tags), for the registry's
+/// commands.
+async fn registry_app(cfg: &Config) -> Result<App> {
+    let app = App::new(open(&cfg.database_url).await?, cfg.app.clone());
+    wujin_app::seed::seed_reference_data(&app, &Ctx::cli()).await?;
+    Ok(app)
 }
 
 async fn serve(app: App, web: wujin_web::WebConfig, bind: String) -> Result<()> {
@@ -167,7 +193,7 @@ async fn find_user(app: &App, username: &str) -> Result<wujin_app::users::UserVi
         .with_context(|| format!("no user named {username}"))
 }
 
-fn describe(e: wujin_app::AppError) -> anyhow::Error {
+pub(crate) fn describe(e: wujin_app::AppError) -> anyhow::Error {
     match e {
         wujin_app::AppError::Validation(fields) => {
             let lines: Vec<String> = fields

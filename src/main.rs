@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod import_export;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +55,86 @@ pub enum Command {
     /// Audit-log tools.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import a spreadsheet (xlsx or csv) into the registry: validated first, then written
+    /// in one transaction, or not at all when any cell is wrong (exit status 2).
+    Import {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: TableArg,
+        /// The xlsx or csv file.
+        file: PathBuf,
+        /// Figures: the year of every row (the file then needs no year column).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Figures: where they come from when the file does not say:
+        /// tax | stats | power | enterprise | town (default stats).
+        #[arg(long)]
+        source: Option<String>,
+        /// Validate and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the registry to an xlsx file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Write a blank import template (with the dropdowns of towns, groups and tags) to FILE.
+    ImportTemplate {
+        #[arg(value_enum)]
+        kind: TableArg,
+        /// The xlsx file to write.
+        file: PathBuf,
+        /// Figures: the year to put in the template.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+/// The registry's spreadsheet tables.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableArg {
+    /// 企业名录: the firms.
+    Enterprises,
+    /// 用地信息: the parcels each firm uses.
+    Parcels,
+    /// 年度数据: yearly figures.
+    Figures,
+}
+
+/// Which firms an export holds.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Only this town: its id or unit code (e.g. gushan).
+    #[arg(long)]
+    pub town: Option<String>,
+    /// Only this industry group: its id or code (e.g. power_tools).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Only this status: operating | suspended | closed | moved_out | deregistered
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only this scale: above | below | unknown
+    #[arg(long)]
+    pub scale: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The enterprise list (企业名录).
+    Enterprises {
+        /// The xlsx file to write.
+        file: PathBuf,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// One year's figures (年度数据), one row per firm.
+    Figures {
+        #[arg(long)]
+        year: i32,
+        /// The xlsx file to write.
+        file: PathBuf,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -139,11 +139,13 @@ async fn import_step(dir: &Path) {
     let (p, c) = import::run_file(
         &app,
         &Ctx::cli(),
-        TableKind::Figures,
-        "figures-2025.xlsx",
-        bytes,
-        &ImportOptions::default(),
-        false,
+        import::FileRun {
+            kind: TableKind::Figures,
+            file_name: "figures-2025.xlsx",
+            bytes,
+            opts: &ImportOptions::default(),
+            dry_run: false,
+        },
         &mut |stage, _, _| {
             if stage != last.0 {
                 if !last.0.is_empty() {

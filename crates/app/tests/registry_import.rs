@@ -532,11 +532,13 @@ async fn a_dry_run_writes_nothing_and_a_real_run_commits() {
     let (p, c) = import::run_file(
         &app,
         &Ctx::cli(),
-        TableKind::Enterprises,
-        "e.csv",
-        body.clone(),
-        &ImportOptions::default(),
-        true,
+        import::FileRun {
+            kind: TableKind::Enterprises,
+            file_name: "e.csv",
+            bytes: body.clone(),
+            opts: &ImportOptions::default(),
+            dry_run: true,
+        },
         &mut |_, _, _| {},
     )
     .await
@@ -548,11 +550,13 @@ async fn a_dry_run_writes_nothing_and_a_real_run_commits() {
     let (_, c) = import::run_file(
         &app,
         &Ctx::cli(),
-        TableKind::Enterprises,
-        "e.csv",
-        body,
-        &ImportOptions::default(),
-        false,
+        import::FileRun {
+            kind: TableKind::Enterprises,
+            file_name: "e.csv",
+            bytes: body,
+            opts: &ImportOptions::default(),
+            dry_run: false,
+        },
         &mut |s, _, _| stages.push(s),
     )
     .await

@@ -126,6 +126,20 @@ fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
             item("/notifications", "menu.notifications"),
         ],
     }];
+    let mut registry = Vec::new();
+    if a.can(Permission::ViewEnterprises) {
+        registry.push(item("/enterprises", "menu.enterprises"));
+        registry.push(item("/figures", "menu.figures"));
+    }
+    if a.can(Permission::ManageEnterprises) || a.can(Permission::EditFigures) {
+        registry.push(item("/imports", "menu.imports"));
+    }
+    if !registry.is_empty() {
+        groups.push(MenuGroup {
+            title: tr(user.lang, "menu.group.registry"),
+            items: registry,
+        });
+    }
     let mut admin = Vec::new();
     if a.can(Permission::ViewUsers) {
         admin.push(item("/admin/users", "menu.users"));
@@ -141,6 +155,13 @@ fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
     }
     if a.can(Permission::ViewCalendar) {
         admin.push(item("/admin/calendar", "menu.calendar"));
+    }
+    // Those who read the registry may see its dictionaries; the menu offers them to
+    // administrators and to those who already have a system menu.
+    if a.can(Permission::ManageDictionaries)
+        || (a.can(Permission::ViewEnterprises) && !admin.is_empty())
+    {
+        admin.push(item("/admin/dictionaries", "menu.dictionaries"));
     }
     if !admin.is_empty() {
         groups.push(MenuGroup {

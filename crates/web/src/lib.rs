@@ -41,6 +41,59 @@ pub const SESSION_COOKIE: &str = "wujin_session";
 /// The Content-Security-Policy: scripts and styles only from this origin, never inline.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Uploaded spreadsheets (imports) may be this large; every other request body is limited by
+/// `WebConfig::max_body_bytes`.
+pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+/// What an upload request may carry beyond the file: form fields and multipart framing.
+pub const UPLOAD_OVERHEAD_BYTES: usize = 64 * 1024;
+
+/// Whether a request carries an uploaded file as its body (and may reach [`MAX_UPLOAD_BYTES`]).
+/// Such routes raise their own `DefaultBodyLimit` to match.
+pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST
+        && (path == "/imports"
+            || path
+                .strip_prefix("/api/v1/imports/")
+                .is_some_and(|kind| !kind.is_empty() && !kind.contains('/')))
+}
+
+/// Refuses a body whose declared length exceeds the limit of its route before anything reads
+/// it: 413, with the import's own message for uploads.
+async fn declared_body_limit(
+    axum::extract::State(max_body): axum::extract::State<usize>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let upload = is_upload(req.method(), req.uri().path());
+    let limit = if upload {
+        (MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES).max(max_body)
+    } else {
+        max_body
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => {
+            let mut res = StatusCode::PAYLOAD_TOO_LARGE.into_response();
+            res.extensions_mut().insert(error::ErrorInfo {
+                key: if upload {
+                    "error.import.file.too_large"
+                } else {
+                    "error.too_large"
+                }
+                .into(),
+                detail: Some(format!("{n}/{limit}")),
+            });
+            res
+        }
+        _ => next.run(req).await,
+    }
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
@@ -75,7 +128,10 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(csrf)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        // The transport limit admits uploads; `declared_body_limit` and each route's
+        // `DefaultBodyLimit` hold every other body to `max_body`.
+        .layer(RequestBodyLimitLayer::new((MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES).max(max_body)))
+        .layer(axum::middleware::from_fn_with_state(max_body, declared_body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())
         .layer(from_fn(error::render_errors))

@@ -212,8 +212,13 @@ async fn bearer_token_works_until_revoked() {
     let res = c.get(t.url("/api/v1/tokens")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let list = res.text().await.unwrap();
-    assert!(list.contains("reporting script"));
     assert!(!list.contains(&token), "the secret is shown only once");
+    let list: Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["page"], 1);
+    assert_eq!(list["page_size"], 20);
+    assert_eq!(list["items"][0]["name"], "reporting script");
+    assert_eq!(list["items"][0]["id"], id);
 
     // A new client, no cookies at all.
     let other = bare_client();
@@ -332,5 +337,6 @@ async fn token_input_is_validated() {
     assert_eq!(body["fields"][0]["field"], "name");
     let res = c.get(t.url("/api/v1/tokens")).send().await.unwrap();
     let list: Value = res.json().await.unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 0);
+    assert_eq!(list["total"], 0);
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
 }

@@ -185,7 +185,7 @@ async fn department_staff_work_only_inside_their_scope() {
 
     // The list holds only their department's people.
     let res = c
-        .get(t.url("/api/v1/users?per_page=200"))
+        .get(t.url("/api/v1/users?page_size=200"))
         .send()
         .await
         .unwrap();
@@ -442,7 +442,7 @@ async fn list_filters_sorts_and_pages() {
     let admin = t.login("root").await;
 
     let page: Value = admin
-        .get(t.url("/api/v1/users?role=cadre&sort=username&dir=desc&per_page=2"))
+        .get(t.url("/api/v1/users?role=cadre&sort=username&dir=desc&page_size=2"))
         .send()
         .await
         .unwrap()
@@ -450,7 +450,9 @@ async fn list_filters_sorts_and_pages() {
         .await
         .unwrap();
     assert_eq!(page["total"], 3);
-    assert_eq!(page["per_page"], 2);
+    assert_eq!(page["page"], 1);
+    assert_eq!(page["page_size"], 2);
+    assert!(page.get("per_page").is_none(), "{page}");
     let names: Vec<&str> = page["items"]
         .as_array()
         .unwrap()
@@ -459,7 +461,7 @@ async fn list_filters_sorts_and_pages() {
         .collect();
     assert_eq!(names, ["cat", "ben"]);
     let page: Value = admin
-        .get(t.url("/api/v1/users?role=cadre&sort=username&dir=desc&per_page=2&page=2"))
+        .get(t.url("/api/v1/users?role=cadre&sort=username&dir=desc&page_size=2&page=2"))
         .send()
         .await
         .unwrap()
@@ -467,6 +469,19 @@ async fn list_filters_sorts_and_pages() {
         .await
         .unwrap();
     assert_eq!(page["items"][0]["username"], "amy");
+    assert_eq!(page["page"], 2);
+    // The older name of the page size is still understood.
+    let page: Value = admin
+        .get(t.url("/api/v1/users?role=cadre&sort=username&dir=desc&per_page=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["page_size"], 1);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["username"], "cat");
 
     let gushan = t.unit("gushan").await;
     let page: Value = admin

@@ -7,7 +7,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-
 use common::code;
 use wujin_xlsx::write::{ExportColumn, ExportFormat, ExportValue, export_table};
 use wujin_xlsx::{Cell, FileFormat, MapOptions, Sheet, TableKind, Workbook, map_sheet};
@@ -92,7 +91,10 @@ fn mapping_100k_figure_rows() {
     assert!(m.errors.is_empty(), "{:?}", &m.errors[..1]);
     assert_eq!(m.rows.len(), ROWS as usize);
     assert_eq!(m.columns.len(), 20);
-    println!("map: {ROWS} figure rows × 20 columns in {:.2} s", secs(took));
+    println!(
+        "map: {ROWS} figure rows × 20 columns in {:.2} s",
+        secs(took)
+    );
 }
 
 fn exporting_100k_rows_of_20_columns() {

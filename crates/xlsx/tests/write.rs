@@ -271,7 +271,10 @@ fn sample(spec: &ColumnSpec, i: u32) -> (ExportValue, FieldValue) {
             ExportValue::Int(2000 + i64::from(i % 50)),
             FieldValue::Int(2000 + i64::from(i % 50)),
         ),
-        ValueKind::Flag => (ExportValue::Flag(i.is_multiple_of(2)), FieldValue::Flag(i.is_multiple_of(2))),
+        ValueKind::Flag => (
+            ExportValue::Flag(i.is_multiple_of(2)),
+            FieldValue::Flag(i.is_multiple_of(2)),
+        ),
         ValueKind::Choice { choice } => {
             let (label, code) = match choice {
                 "status" => ("停产", "suspended"),

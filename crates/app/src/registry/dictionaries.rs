@@ -191,6 +191,46 @@ async fn clash(
     Ok(errors)
 }
 
+/// Inserts one entry into a dictionary.
+async fn insert_entry(
+    db: &impl ConnectionTrait,
+    dict: Dictionary,
+    code: String,
+    name: String,
+    sort_order: i32,
+    active: bool,
+) -> AppResult<Entry> {
+    let t = now();
+    Ok(match dict {
+        Dictionary::IndustryGroup => from_group(
+            industry_group::ActiveModel {
+                code: Set(code),
+                name: Set(name),
+                sort_order: Set(sort_order),
+                active: Set(active),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?,
+        ),
+        Dictionary::Tag => from_tag(
+            tag::ActiveModel {
+                code: Set(code),
+                name: Set(name),
+                sort_order: Set(sort_order),
+                active: Set(active),
+                created_at: Set(t),
+                updated_at: Set(t),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?,
+        ),
+    })
+}
+
 /// Adds an entry.
 pub async fn create(
     app: &App,
@@ -205,37 +245,15 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let t = now();
-    let sort_order = input.sort_order.unwrap_or(100);
-    let active = input.active.unwrap_or(true);
-    let entry = match dict {
-        Dictionary::IndustryGroup => from_group(
-            industry_group::ActiveModel {
-                code: Set(code),
-                name: Set(name),
-                sort_order: Set(sort_order),
-                active: Set(active),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?,
-        ),
-        Dictionary::Tag => from_tag(
-            tag::ActiveModel {
-                code: Set(code),
-                name: Set(name),
-                sort_order: Set(sort_order),
-                active: Set(active),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?,
-        ),
-    };
+    let entry = insert_entry(
+        &tx,
+        dict,
+        code,
+        name,
+        input.sort_order.unwrap_or(100),
+        input.active.unwrap_or(true),
+    )
+    .await?;
     audit::record(
         &tx,
         &ctx.actor,
@@ -325,49 +343,38 @@ pub async fn update(
 /// entries were created.
 pub async fn seed(app: &App, ctx: &Ctx) -> AppResult<usize> {
     let tx = app.db.begin_write().await?;
-    let t = now();
     let mut changes = Vec::new();
-    if industry_group::Entity::find().count(&tx).await? == 0 {
-        for (i, (code, name)) in DEFAULT_INDUSTRY_GROUPS.iter().enumerate() {
-            let m = industry_group::ActiveModel {
-                code: Set((*code).into()),
-                name: Set((*name).into()),
-                sort_order: Set(10 * (i as i32 + 1)),
-                active: Set(true),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            }
-            .insert(&tx)
-            .await?;
-            changes.push(Change {
-                action: "create",
-                entity: "industry_group",
-                entity_id: m.id.to_string(),
-                before: None,
-                after: Some(json!({"code": m.code, "name": m.name})),
-            });
+    for (dict, defaults, empty) in [
+        (
+            Dictionary::IndustryGroup,
+            DEFAULT_INDUSTRY_GROUPS,
+            industry_group::Entity::find().count(&tx).await? == 0,
+        ),
+        (
+            Dictionary::Tag,
+            DEFAULT_TAGS,
+            tag::Entity::find().count(&tx).await? == 0,
+        ),
+    ] {
+        if !empty {
+            continue;
         }
-    }
-    if tag::Entity::find().count(&tx).await? == 0 {
-        for (i, (code, name)) in DEFAULT_TAGS.iter().enumerate() {
-            let m = tag::ActiveModel {
-                code: Set((*code).into()),
-                name: Set((*name).into()),
-                sort_order: Set(10 * (i as i32 + 1)),
-                active: Set(true),
-                created_at: Set(t),
-                updated_at: Set(t),
-                ..Default::default()
-            }
-            .insert(&tx)
+        for (i, (code, name)) in defaults.iter().enumerate() {
+            let e = insert_entry(
+                &tx,
+                dict,
+                (*code).into(),
+                (*name).into(),
+                10 * (i as i32 + 1),
+                true,
+            )
             .await?;
             changes.push(Change {
                 action: "create",
-                entity: "tag",
-                entity_id: m.id.to_string(),
+                entity: dict.as_str(),
+                entity_id: e.id.to_string(),
                 before: None,
-                after: Some(json!({"code": m.code, "name": m.name})),
+                after: Some(json!({"code": e.code, "name": e.name})),
             });
         }
     }

@@ -362,3 +362,43 @@ pub async fn input_of(app: &App, ctx: &Ctx, id: i64) -> AppResult<EnterpriseInpu
         scale_override_reason: e.scale_override_reason,
     })
 }
+
+/// The people who may be named as a firm's responsible cadres (驻企干部, and town or
+/// department staff who look after firms), labelled with their unit, for the form.
+pub async fn assignable_cadres(app: &App, ctx: &Ctx) -> AppResult<Vec<super::views::Named>> {
+    ctx.require(Permission::ManageEnterprises)?;
+    let db = app.db.read();
+    let units: std::collections::HashMap<i64, String> = department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.short_name.unwrap_or(d.name)))
+        .collect();
+    let mut users: Vec<app_user::Model> = app_user::Entity::find()
+        .filter(app_user::Column::Active.eq(true))
+        .filter(app_user::Column::Role.is_in([
+            Role::Cadre.as_str(),
+            Role::Town.as_str(),
+            Role::Department.as_str(),
+        ]))
+        .all(db)
+        .await?;
+    // Cadres first, then by unit and name.
+    users.sort_by_key(|u| {
+        (
+            u.role != Role::Cadre.as_str(),
+            u.department_id,
+            u.display_name.clone(),
+        )
+    });
+    Ok(users
+        .into_iter()
+        .map(|u| super::views::Named {
+            id: u.id,
+            name: match u.department_id.and_then(|d| units.get(&d)) {
+                Some(unit) => format!("{}（{unit}）", u.display_name),
+                None => u.display_name,
+            },
+        })
+        .collect())
+}

@@ -192,5 +192,5 @@ pub fn diff_objects(before: &Value, after: &Value) -> Option<(Value, Value)> {
             ao.insert(k.clone(), av.clone());
         }
     }
-    (!ao.is_empty()).then(|| (Value::Object(bo), Value::Object(ao)))
+    (!ao.is_empty()).then_some((Value::Object(bo), Value::Object(ao)))
 }

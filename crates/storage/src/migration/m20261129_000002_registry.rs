@@ -29,7 +29,11 @@ fn index(name: &str, table: &'static str, cols: &[&'static str]) -> IndexCreateS
     i.take()
 }
 
-fn fk(name: &str, from: (&'static str, &'static str), to: &'static str) -> ForeignKeyCreateStatement {
+fn fk(
+    name: &str,
+    from: (&'static str, &'static str),
+    to: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from(from.0, from.1)
@@ -80,7 +84,11 @@ impl MigrationTrait for Migration {
                 .col(string_null("contact_phone"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("fk_enterprise_town", ("enterprise", "town_id"), "department"))
+                .foreign_key(&mut fk(
+                    "fk_enterprise_town",
+                    ("enterprise", "town_id"),
+                    "department",
+                ))
                 .foreign_key(&mut fk(
                     "fk_enterprise_group",
                     ("enterprise", "industry_group_id"),
@@ -89,14 +97,26 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_enterprise_town", "enterprise", &["town_id", "name"]))
-            .await?;
-        m.create_index(index("ix_enterprise_group", "enterprise", &["industry_group_id"]))
-            .await?;
+        m.create_index(index(
+            "ix_enterprise_town",
+            "enterprise",
+            &["town_id", "name"],
+        ))
+        .await?;
+        m.create_index(index(
+            "ix_enterprise_group",
+            "enterprise",
+            &["industry_group_id"],
+        ))
+        .await?;
         m.create_index(index("ix_enterprise_name", "enterprise", &["name"]))
             .await?;
-        m.create_index(index("ix_enterprise_scale_status", "enterprise", &["scale", "status"]))
-            .await?;
+        m.create_index(index(
+            "ix_enterprise_scale_status",
+            "enterprise",
+            &["scale", "status"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -104,13 +124,21 @@ impl MigrationTrait for Migration {
                 .col(big_integer("enterprise_id"))
                 .col(big_integer("tag_id"))
                 .primary_key(Index::create().col("enterprise_id").col("tag_id"))
-                .foreign_key(&mut fk("fk_etag_enterprise", ("enterprise_tag", "enterprise_id"), "enterprise"))
+                .foreign_key(&mut fk(
+                    "fk_etag_enterprise",
+                    ("enterprise_tag", "enterprise_id"),
+                    "enterprise",
+                ))
                 .foreign_key(&mut fk("fk_etag_tag", ("enterprise_tag", "tag_id"), "tag"))
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_enterprise_tag_tag", "enterprise_tag", &["tag_id", "enterprise_id"]))
-            .await?;
+        m.create_index(index(
+            "ix_enterprise_tag_tag",
+            "enterprise_tag",
+            &["tag_id", "enterprise_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -119,13 +147,25 @@ impl MigrationTrait for Migration {
                 .col(big_integer("user_id"))
                 .col(ts("assigned_at"))
                 .primary_key(Index::create().col("enterprise_id").col("user_id"))
-                .foreign_key(&mut fk("fk_ecadre_enterprise", ("enterprise_cadre", "enterprise_id"), "enterprise"))
-                .foreign_key(&mut fk("fk_ecadre_user", ("enterprise_cadre", "user_id"), "app_user"))
+                .foreign_key(&mut fk(
+                    "fk_ecadre_enterprise",
+                    ("enterprise_cadre", "enterprise_id"),
+                    "enterprise",
+                ))
+                .foreign_key(&mut fk(
+                    "fk_ecadre_user",
+                    ("enterprise_cadre", "user_id"),
+                    "app_user",
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_enterprise_cadre_user", "enterprise_cadre", &["user_id", "enterprise_id"]))
-            .await?;
+        m.create_index(index(
+            "ix_enterprise_cadre_user",
+            "enterprise_cadre",
+            &["user_id", "enterprise_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -154,19 +194,35 @@ impl MigrationTrait for Migration {
                 .col(integer_null("to_year"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("fk_puse_parcel", ("parcel_use", "parcel_id"), "land_parcel"))
-                .foreign_key(&mut fk("fk_puse_enterprise", ("parcel_use", "enterprise_id"), "enterprise"))
+                .foreign_key(&mut fk(
+                    "fk_puse_parcel",
+                    ("parcel_use", "parcel_id"),
+                    "land_parcel",
+                ))
+                .foreign_key(&mut fk(
+                    "fk_puse_enterprise",
+                    ("parcel_use", "enterprise_id"),
+                    "enterprise",
+                ))
                 .take(),
         )
         .await?;
         m.create_index(
-            index("ux_parcel_use", "parcel_use", &["parcel_id", "enterprise_id"])
-                .unique()
-                .take(),
+            index(
+                "ux_parcel_use",
+                "parcel_use",
+                &["parcel_id", "enterprise_id"],
+            )
+            .unique()
+            .take(),
         )
         .await?;
-        m.create_index(index("ix_parcel_use_enterprise", "parcel_use", &["enterprise_id"]))
-            .await?;
+        m.create_index(index(
+            "ix_parcel_use_enterprise",
+            "parcel_use",
+            &["enterprise_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -194,14 +250,22 @@ impl MigrationTrait for Migration {
                 .col(text("sources_json"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("fk_figures_enterprise", ("yearly_figures", "enterprise_id"), "enterprise"))
+                .foreign_key(&mut fk(
+                    "fk_figures_enterprise",
+                    ("yearly_figures", "enterprise_id"),
+                    "enterprise",
+                ))
                 .take(),
         )
         .await?;
         m.create_index(
-            index("ux_figures_enterprise_year", "yearly_figures", &["enterprise_id", "year"])
-                .unique()
-                .take(),
+            index(
+                "ux_figures_enterprise_year",
+                "yearly_figures",
+                &["enterprise_id", "year"],
+            )
+            .unique()
+            .take(),
         )
         .await?;
         m.create_index(index("ix_figures_year", "yearly_figures", &["year"]))
@@ -224,12 +288,20 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null("created_by"))
                 .col(ts("created_at"))
                 .col(timestamp_with_time_zone_null("committed_at"))
-                .foreign_key(&mut fk("fk_import_user", ("import_batch", "created_by"), "app_user"))
+                .foreign_key(&mut fk(
+                    "fk_import_user",
+                    ("import_batch", "created_by"),
+                    "app_user",
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("ix_import_batch_user", "import_batch", &["created_by", "created_at"]))
-            .await?;
+        m.create_index(index(
+            "ix_import_batch_user",
+            "import_batch",
+            &["created_by", "created_at"],
+        ))
+        .await?;
         Ok(())
     }
 

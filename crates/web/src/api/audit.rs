@@ -6,9 +6,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use wujin_app::audit::{AuditEventDetail, AuditEventView, AuditFilter};
-use wujin_app::{Page, PageRequest};
 
-use crate::api::{ApiQuery, ErrorBody, collect, parse_time};
+use crate::api::{ApiQuery, ErrorBody, ListBody, collect, page_request, parse_time};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::state::AppState;
@@ -85,26 +84,6 @@ impl From<AuditEventDetail> for AuditEventDetailDto {
     }
 }
 
-/// One page of audit events, newest first.
-#[derive(Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEventDto>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl From<Page<AuditEventView>> for AuditPage {
-    fn from(p: Page<AuditEventView>) -> Self {
-        AuditPage {
-            items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
-        }
-    }
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
@@ -122,19 +101,22 @@ pub struct AuditQuery {
     pub from: Option<String>,
     /// Before this time (exclusive): RFC 3339, or YYYY-MM-DD.
     pub to: Option<String>,
+    /// 1-based page number (default 1).
     pub page: Option<u64>,
     /// Items per page (default 20, at most 200).
+    pub page_size: Option<u64>,
+    /// Older name of `page_size`, still accepted.
     pub per_page: Option<u64>,
 }
 
-/// Browse the audit log (administrators and city leaders).
+/// Browse the audit log, newest first (administrators and city leaders).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ListBody<AuditEventDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: ApiUser,
     ApiQuery(q): ApiQuery<AuditQuery>,
-) -> Result<Json<AuditPage>, ApiError> {
+) -> Result<Json<ListBody<AuditEventDto>>, ApiError> {
     let times = collect(vec![parse_time("from", &q.from), parse_time("to", &q.to)])?;
     let filter = AuditFilter {
         actor_user_id: q.actor_user_id,
@@ -149,7 +131,7 @@ pub async fn list(
         &state.app,
         &user.ctx,
         &filter,
-        PageRequest::new(q.page, q.per_page),
+        page_request(q.page, q.page_size, q.per_page),
     )
     .await?;
     Ok(Json(page.into()))

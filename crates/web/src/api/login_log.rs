@@ -6,9 +6,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use wujin_app::login_log::{LoginAttemptView, LoginFilter};
-use wujin_app::{Page, PageRequest};
 
-use crate::api::{ApiQuery, ErrorBody, collect, parse_time};
+use crate::api::{ApiQuery, ErrorBody, ListBody, collect, page_request, parse_time};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::state::AppState;
@@ -50,26 +49,6 @@ impl From<LoginAttemptView> for LoginAttemptDto {
     }
 }
 
-/// One page of sign-in attempts, newest first.
-#[derive(Serialize, ToSchema)]
-pub struct LoginAttemptPage {
-    pub items: Vec<LoginAttemptDto>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl From<Page<LoginAttemptView>> for LoginAttemptPage {
-    fn from(p: Page<LoginAttemptView>) -> Self {
-        LoginAttemptPage {
-            items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
-        }
-    }
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LoginLogQuery {
@@ -83,8 +62,11 @@ pub struct LoginLogQuery {
     pub from: Option<String>,
     /// Before this time (exclusive): RFC 3339, or YYYY-MM-DD.
     pub to: Option<String>,
+    /// 1-based page number (default 1).
     pub page: Option<u64>,
     /// Items per page (default 20, at most 200).
+    pub page_size: Option<u64>,
+    /// Older name of `page_size`, still accepted.
     pub per_page: Option<u64>,
 }
 
@@ -99,40 +81,40 @@ fn filter(q: &LoginLogQuery) -> Result<LoginFilter, ApiError> {
     })
 }
 
-/// Browse every sign-in attempt (administrators and city leaders).
+/// Browse every sign-in attempt, newest first (administrators and city leaders).
 #[utoipa::path(get, path = "/api/v1/login-log", tag = "login_log", params(LoginLogQuery),
-    responses((status = 200, body = LoginAttemptPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ListBody<LoginAttemptDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: ApiUser,
     ApiQuery(q): ApiQuery<LoginLogQuery>,
-) -> Result<Json<LoginAttemptPage>, ApiError> {
+) -> Result<Json<ListBody<LoginAttemptDto>>, ApiError> {
     let f = filter(&q)?;
     let page = wujin_app::login_log::list(
         &state.app,
         &user.ctx,
         &f,
-        PageRequest::new(q.page, q.per_page),
+        page_request(q.page, q.page_size, q.per_page),
         false,
     )
     .await?;
     Ok(Json(page.into()))
 }
 
-/// The caller's own sign-in attempts.
+/// The caller's own sign-in attempts, newest first.
 #[utoipa::path(get, path = "/api/v1/me/logins", tag = "me", operation_id = "me_logins", params(LoginLogQuery),
-    responses((status = 200, body = LoginAttemptPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ListBody<LoginAttemptDto>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn own(
     State(state): State<AppState>,
     user: ApiUser,
     ApiQuery(q): ApiQuery<LoginLogQuery>,
-) -> Result<Json<LoginAttemptPage>, ApiError> {
+) -> Result<Json<ListBody<LoginAttemptDto>>, ApiError> {
     let f = filter(&q)?;
     let page = wujin_app::login_log::list(
         &state.app,
         &user.ctx,
         &f,
-        PageRequest::new(q.page, q.per_page),
+        page_request(q.page, q.page_size, q.per_page),
         true,
     )
     .await?;

@@ -9,6 +9,7 @@ pub mod login_log;
 pub mod me;
 pub mod notifications;
 pub mod openapi;
+pub mod registry;
 pub mod tokens;
 pub mod users;
 
@@ -16,10 +17,10 @@ use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::{Json, http::StatusCode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use utoipa::ToSchema;
-use wujin_app::{AppError, FieldError};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use wujin_app::{AppError, FieldError, Page, PageRequest};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -35,7 +36,81 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(tokens::routes())
         .merge(calendar::routes())
+        .merge(registry::routes())
         .merge(openapi::routes())
+}
+
+/// One page of a list: the convention of every list the API returns.
+#[derive(Serialize, ToSchema)]
+pub struct ListBody<T: ToSchema> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Matching items in all pages.
+    pub total: u64,
+    /// 1-based page number.
+    pub page: u64,
+    /// Items per page.
+    pub page_size: u64,
+}
+
+impl<T: ToSchema> ListBody<T> {
+    /// A page from a use-case, each item converted for the API.
+    pub fn from_page<V>(p: Page<V>, f: impl FnMut(V) -> T) -> ListBody<T> {
+        ListBody {
+            items: p.items.into_iter().map(f).collect(),
+            total: p.total,
+            page: p.page,
+            page_size: p.per_page,
+        }
+    }
+
+    /// One page cut from a complete, short list (tokens, dictionaries).
+    pub fn from_all(all: Vec<T>, req: PageRequest) -> ListBody<T> {
+        let total = all.len() as u64;
+        let items = all
+            .into_iter()
+            .skip(usize::try_from(req.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(req.per_page).unwrap_or(usize::MAX))
+            .collect();
+        ListBody {
+            items,
+            total,
+            page: req.page,
+            page_size: req.per_page,
+        }
+    }
+}
+
+impl<V, T: ToSchema + From<V>> From<Page<V>> for ListBody<T> {
+    fn from(p: Page<V>) -> Self {
+        ListBody::from_page(p, Into::into)
+    }
+}
+
+/// Which page of a list to return.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1-based page number (default 1).
+    pub page: Option<u64>,
+    /// Items per page (default 20, at most 200).
+    pub page_size: Option<u64>,
+}
+
+impl PageQuery {
+    pub fn request(&self) -> PageRequest {
+        PageRequest::new(self.page, self.page_size)
+    }
+}
+
+/// The page asked for: `page` (default 1) and `page_size` (default 20, at most 200), or its
+/// older name `per_page`.
+pub fn page_request(
+    page: Option<u64>,
+    page_size: Option<u64>,
+    per_page: Option<u64>,
+) -> PageRequest {
+    PageRequest::new(page, page_size.or(per_page))
 }
 
 /// The body of every failed call.

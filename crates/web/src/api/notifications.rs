@@ -7,10 +7,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use wujin_app::PageRequest;
 use wujin_app::notifications::NotificationView;
 
-use crate::api::{ApiQuery, ErrorBody};
+use crate::api::{ApiQuery, ErrorBody, ListBody, page_request};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::i18n::{Lang, tr};
@@ -58,22 +57,16 @@ fn dto(lang: Lang, n: NotificationView) -> NotificationDto {
     }
 }
 
-/// One page of messages, newest first.
-#[derive(Serialize, ToSchema)]
-pub struct NotificationPage {
-    pub items: Vec<NotificationDto>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NotificationQuery {
     /// `true`: unread messages only.
     pub unread: Option<bool>,
+    /// 1-based page number (default 1).
     pub page: Option<u64>,
     /// Items per page (default 20, at most 200).
+    pub page_size: Option<u64>,
+    /// Older name of `page_size`, still accepted.
     pub per_page: Option<u64>,
 }
 
@@ -88,28 +81,23 @@ pub struct MarkedRead {
     pub marked: u64,
 }
 
-/// The caller's messages, with titles and bodies in the caller's language.
+/// The caller's messages, newest first, with titles and bodies in the caller's language.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(NotificationQuery),
-    responses((status = 200, body = NotificationPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ListBody<NotificationDto>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: ApiUser,
     ApiQuery(q): ApiQuery<NotificationQuery>,
-) -> Result<Json<NotificationPage>, ApiError> {
+) -> Result<Json<ListBody<NotificationDto>>, ApiError> {
     let lang = Lang::parse(&user.ctx.actor.locale).unwrap_or(Lang::ZhCn);
     let p = wujin_app::notifications::list(
         &state.app,
         &user.ctx,
         q.unread.unwrap_or(false),
-        PageRequest::new(q.page, q.per_page),
+        page_request(q.page, q.page_size, q.per_page),
     )
     .await?;
-    Ok(Json(NotificationPage {
-        items: p.items.into_iter().map(|n| dto(lang, n)).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-    }))
+    Ok(Json(ListBody::from_page(p, |n| dto(lang, n))))
 }
 
 /// How many of the caller's messages are unread.

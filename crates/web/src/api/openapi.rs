@@ -11,6 +11,7 @@ use utoipa::openapi::security::{
 };
 use utoipa::{Modify, OpenApi};
 
+use crate::api::registry::{dictionaries, enterprises, exports, figures, imports};
 use crate::api::{audit, auth, calendar, departments, login_log, me, notifications, tokens, users};
 use crate::state::AppState;
 
@@ -104,7 +105,9 @@ const DESCRIPTION: &str = "The JSON API of wujin (永康五金产业转型升级
 
 Every call needs a signed-in caller, a session cookie or a personal access token, except signing in and this document. What a caller may see and change follows their role and data scope exactly as in the web interface: records outside the scope answer 404, like missing ones.
 
-Errors are JSON {\"error\": code, \"message\", \"message_zh\", \"fields\": [...]} with HTTP 401 (not signed in), 403 (not permitted, or the temporary password must be changed first), 404 (missing or outside the scope), 409 (conflict), 422 (invalid input: fields names each wrong field, and nothing was written) and 429 (too many sign-in attempts). Times are RFC 3339; dates YYYY-MM-DD in China time.";
+Lists answer {\"items\": [...], \"total\": N, \"page\": P, \"page_size\": S} and take the query parameters page (1-based, default 1) and page_size (default 20, at most 200).
+
+Errors are JSON {\"error\": code, \"message\", \"message_zh\", \"fields\": [...]} with HTTP 401 (not signed in), 403 (not permitted, or the temporary password must be changed first), 404 (missing or outside the scope), 409 (conflict), 413 (body too large), 422 (invalid input: fields names each wrong field, and nothing was written) and 429 (too many sign-in attempts). Times are RFC 3339; dates YYYY-MM-DD in China time.";
 
 /// What a status means when an operation does not say more.
 fn status_description(status: &str) -> &'static str {
@@ -116,6 +119,7 @@ fn status_description(status: &str) -> &'static str {
         "403" => "Not permitted (or the temporary password must be changed first)",
         "404" => "Not found, or outside the caller's data scope",
         "409" => "Conflicts with existing data",
+        "413" => "The request body is too large",
         "422" => "Invalid input: `fields` names each wrong field; nothing was written",
         "429" => "Too many attempts; see Retry-After",
         _ => "",
@@ -136,6 +140,12 @@ fn status_description(status: &str) -> &'static str {
         notifications::list, notifications::unread_count, notifications::read, notifications::read_all,
         tokens::list, tokens::create, tokens::revoke,
         calendar::years, calendar::year, calendar::put_year, calendar::working_day, calendar::add, calendar::between,
+        enterprises::list, enterprises::create, enterprises::show, enterprises::update,
+        figures::list, figures::update, figures::land,
+        dictionaries::list_groups, dictionaries::create_group, dictionaries::update_group,
+        dictionaries::list_tags, dictionaries::create_tag, dictionaries::update_tag,
+        imports::list, imports::validate, imports::preview, imports::commit, imports::discard, imports::errors_xlsx, imports::template,
+        exports::enterprises, exports::figures,
         openapi_json,
     ),
     components(schemas(crate::api::ErrorBody, crate::api::FieldErrorBody)),
@@ -150,6 +160,10 @@ fn status_description(status: &str) -> &'static str {
         (name = "notifications", description = "The caller's inbox."),
         (name = "tokens", description = "Personal access tokens for programs."),
         (name = "calendar", description = "The working-day calendar of mainland China (holidays and make-up working days)."),
+        (name = "enterprises", description = "The enterprise registry (企业库): firms, their yearly figures and land, within the caller's data scope."),
+        (name = "dictionaries", description = "Industry groups and enterprise tags."),
+        (name = "imports", description = "Spreadsheet imports: validate (preview, nothing written), then commit or discard."),
+        (name = "exports", description = "The registry as xlsx workbooks, within the caller's data scope."),
         (name = "meta", description = "This document."),
     )
 )]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wujin_app::tokens::TokenView;
 
-use crate::api::{ApiJson, ErrorBody, created};
+use crate::api::{ApiJson, ApiQuery, ErrorBody, ListBody, PageQuery, created};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::state::AppState;
@@ -68,14 +68,18 @@ pub struct TokenCreated {
 }
 
 /// The caller's tokens, newest first (revoked ones included).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
-    responses((status = 200, body = Vec<TokenDto>), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", params(PageQuery),
+    responses((status = 200, body = ListBody<TokenDto>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: ApiUser,
-) -> Result<Json<Vec<TokenDto>>, ApiError> {
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<ListBody<TokenDto>>, ApiError> {
     let tokens = wujin_app::tokens::list_own(&state.app, &user.ctx).await?;
-    Ok(Json(tokens.into_iter().map(Into::into).collect()))
+    Ok(Json(ListBody::from_all(
+        tokens.into_iter().map(Into::into).collect(),
+        q.request(),
+    )))
 }
 
 /// Create a token that acts as the caller.

@@ -8,10 +8,9 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use wujin_app::users::{UserFilter, UserInput, UserView};
-use wujin_app::{Page, PageRequest};
 
 use crate::api::audit::AuditEventDto;
-use crate::api::{ApiJson, ApiQuery, ErrorBody, created};
+use crate::api::{ApiJson, ApiQuery, ErrorBody, ListBody, created, page_request};
 use crate::error::ApiError;
 use crate::extract::ApiUser;
 use crate::state::AppState;
@@ -69,27 +68,6 @@ impl From<UserView> for UserDto {
     }
 }
 
-/// One page of users.
-#[derive(Serialize, ToSchema)]
-pub struct UserPage {
-    pub items: Vec<UserDto>,
-    /// Matching users in all pages.
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl From<Page<UserView>> for UserPage {
-    fn from(p: Page<UserView>) -> Self {
-        UserPage {
-            items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
-        }
-    }
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserListQuery {
@@ -108,6 +86,8 @@ pub struct UserListQuery {
     /// 1-based page number (default 1).
     pub page: Option<u64>,
     /// Items per page (default 20, at most 200).
+    pub page_size: Option<u64>,
+    /// Older name of `page_size`, still accepted.
     pub per_page: Option<u64>,
 }
 
@@ -188,12 +168,12 @@ pub struct TemporaryPassword {
 
 /// List users within the caller's data scope.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserListQuery),
-    responses((status = 200, body = UserPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ListBody<UserDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: ApiUser,
     ApiQuery(q): ApiQuery<UserListQuery>,
-) -> Result<Json<UserPage>, ApiError> {
+) -> Result<Json<ListBody<UserDto>>, ApiError> {
     let filter = UserFilter {
         q: q.q,
         role: q.role,
@@ -206,7 +186,7 @@ pub async fn list(
         &state.app,
         &user.ctx,
         &filter,
-        PageRequest::new(q.page, q.per_page),
+        page_request(q.page, q.page_size, q.per_page),
     )
     .await?;
     Ok(Json(page.into()))

@@ -29,6 +29,8 @@ struct HomePage {
     can_audit: bool,
     user_count: Option<u64>,
     department_count: Option<u64>,
+    /// Firms in the caller's reach (企业库).
+    enterprise_count: Option<u64>,
     /// ECharts option of the sign-ins chart (JSON), for those who may read the login log.
     sign_in_chart: Option<String>,
 }
@@ -79,6 +81,11 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
     } else {
         None
     };
+    let enterprise_count = if a.can(Permission::ViewEnterprises) {
+        Some(wujin_app::registry::enterprises::count(&state.app, &user.ctx).await?)
+    } else {
+        None
+    };
     let last_login = page.opt_datetime(&me.last_login_at);
     let sign_in_chart = if a.can(Permission::ViewLoginLog) {
         let days = wujin_app::login_log::daily_counts(&state.app, &user.ctx, 14).await?;
@@ -95,6 +102,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> Result<Html<S
         can_audit,
         user_count,
         department_count,
+        enterprise_count,
         sign_in_chart,
     })
 }

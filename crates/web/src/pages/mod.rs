@@ -4,13 +4,16 @@ pub mod account;
 pub mod admin_audit;
 pub mod admin_calendar;
 pub mod admin_departments;
+pub mod admin_dictionaries;
 pub mod admin_login_log;
 pub mod admin_users;
 pub mod api_docs;
 pub mod auth;
 pub mod choices;
+pub mod enterprises;
 pub mod history;
 pub mod home;
+pub mod imports;
 pub mod notifications;
 
 use std::collections::BTreeMap;
@@ -35,6 +38,9 @@ pub fn routes() -> Router<AppState> {
         .merge(admin_audit::routes())
         .merge(admin_login_log::routes())
         .merge(admin_calendar::routes())
+        .merge(admin_dictionaries::routes())
+        .merge(enterprises::routes())
+        .merge(imports::routes())
         .merge(api_docs::routes())
 }
 

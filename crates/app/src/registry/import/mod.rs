@@ -253,18 +253,31 @@ pub async fn batches(app: &App, ctx: &Ctx, page: PageRequest) -> AppResult<Page<
     })
 }
 
+/// A file to import from the command line.
+pub struct FileRun<'a> {
+    pub kind: TableKind,
+    pub file_name: &'a str,
+    pub bytes: Vec<u8>,
+    pub opts: &'a ImportOptions,
+    /// Validate only; write nothing.
+    pub dry_run: bool,
+}
+
 /// Validates and (unless `dry_run` or anything is wrong) commits a file in one go, without an
 /// import batch: the command line's import.
 pub async fn run_file(
     app: &App,
     ctx: &Ctx,
-    kind: TableKind,
-    file_name: &str,
-    bytes: Vec<u8>,
-    opts: &ImportOptions,
-    dry_run: bool,
+    file: FileRun<'_>,
     progress: Progress<'_>,
 ) -> AppResult<(ImportPreview, Option<CommitReport>)> {
+    let FileRun {
+        kind,
+        file_name,
+        bytes,
+        opts,
+        dry_run,
+    } = file;
     ctx.require(permission(kind))?;
     let file_name = clean_file_name(file_name);
     let parsed = parse(kind, &file_name, &bytes, opts, progress)?;
