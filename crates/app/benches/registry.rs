@@ -8,6 +8,7 @@
 //! ```
 //! `scripts/bench-registry` runs them in order and prints each step's time and peak memory.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -16,6 +17,8 @@ use wujin_app::registry::import::{self, ImportOptions};
 use wujin_app::{App, AppConfig, Ctx, PageRequest};
 use wujin_domain::demo_city::DemoCityParams;
 use wujin_storage::Db;
+use wujin_storage::entity::yearly_figures;
+use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use wujin_xlsx::TableKind;
 use wujin_xlsx::write::{ExportColumn, ExportFormat, ExportValue, export_table};
 
@@ -63,12 +66,12 @@ async fn prepare(dir: &Path) {
         t.elapsed().as_secs_f64()
     );
     // A 2025 figures workbook for every firm, as the statistics bureau would send it.
-    let mut firms = Vec::with_capacity(n);
+    let mut firms: Vec<(i64, String, String)> = Vec::with_capacity(n);
     wujin_app::registry::enterprises::for_each(
         &app,
         &Ctx::cli(),
         &EnterpriseFilter::default(),
-        |v| firms.push((v.credit_code, v.name)),
+        |v| firms.push((v.id, v.credit_code, v.name)),
     )
     .await
     .expect("firms");
@@ -103,23 +106,42 @@ async fn prepare(dir: &Path) {
             width: 14.0,
         })
         .collect();
-    let rows = firms.into_iter().enumerate().map(|(i, (code, name))| {
-        let x = (i as i64 % 997) + 1;
+    // 2025 = 2024 with growth between -6 % and +14 %, so that, as in a real year, only firms
+    // near the 2,000万元 line change scale.
+    let last: HashMap<i64, yearly_figures::Model> = yearly_figures::Entity::find()
+        .filter(yearly_figures::Column::Year.eq(2024))
+        .all(app.db.read())
+        .await
+        .expect("2024 figures")
+        .into_iter()
+        .map(|f| (f.enterprise_id, f))
+        .collect();
+    let rows = firms.into_iter().enumerate().map(|(i, (id, code, name))| {
+        let g = 1.0 + ((i % 21) as f64 - 6.0) / 100.0;
+        let f = last.get(&id);
+        let money = |v: Option<i64>| {
+            v.map_or(ExportValue::Empty, |v| {
+                ExportValue::Int((v as f64 * g) as i64)
+            })
+        };
+        let real = |v: Option<f64>| v.map_or(ExportValue::Empty, |v| ExportValue::Real(v * g));
         vec![
             ExportValue::Text(code),
             ExportValue::Text(name),
             ExportValue::Int(2025),
-            ExportValue::Int(x * 1_000_000),
-            ExportValue::Int(x * 1_100_000),
-            ExportValue::Int(x * 250_000),
-            ExportValue::Int(x * 40_000),
-            ExportValue::Int(x * 30_000),
-            ExportValue::Real(x as f64 * 1.5),
-            ExportValue::Int(x * 20_000),
-            ExportValue::Int(x * 300),
-            ExportValue::Real(x as f64 / 100.0),
-            ExportValue::Int(x % 300 + 5),
-            ExportValue::Real((x % 50 + 1) as f64),
+            money(f.and_then(|f| f.main_revenue_yuan)),
+            money(f.and_then(|f| f.output_value_yuan)),
+            money(f.and_then(|f| f.value_added_yuan)),
+            money(f.and_then(|f| f.evaluation_tax_yuan)),
+            money(f.and_then(|f| f.rnd_expense_yuan)),
+            real(f.and_then(|f| f.energy_tce)),
+            money(f.and_then(|f| f.power_kwh)),
+            money(f.and_then(|f| f.water_m3)),
+            real(f.and_then(|f| f.emissions_t)),
+            f.and_then(|f| f.avg_staff)
+                .map_or(ExportValue::Empty, ExportValue::Int),
+            f.and_then(|f| f.land_mu)
+                .map_or(ExportValue::Empty, ExportValue::Real),
         ]
     });
     let bytes = export_table("年度数据", None, &columns, rows).expect("write xlsx");

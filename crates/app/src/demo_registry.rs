@@ -350,5 +350,6 @@ pub async fn fill_registry(
     )
     .await?;
     tx.commit().await?;
+    wujin_storage::dialect::refresh_statistics(app.db.write()).await?;
     Ok(total)
 }

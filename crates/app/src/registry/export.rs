@@ -11,7 +11,7 @@ use wujin_storage::entity::yearly_figures;
 use wujin_xlsx::TableKind;
 use wujin_xlsx::write::{ExportColumn, ExportFormat, ExportValue, export_table};
 
-use super::enterprises::{EnterpriseFilter, for_each};
+use super::enterprises::{EnterpriseFilter, for_each, keys};
 use super::figures::{FIGURES, FigureKind, FigureValue, read_value};
 use super::views::EnterpriseView;
 use crate::App;
@@ -153,31 +153,49 @@ pub async fn figures_xlsx(
     for (key, kind) in FIGURES {
         columns.push(column(header(fk, key), figure_format(*kind), 14.0));
     }
-    let mut firms: Vec<EnterpriseView> = Vec::new();
-    for_each(app, ctx, f, |v| firms.push(v)).await?;
+    let firms = keys(app, ctx, f).await?;
     let db = app.db.read();
-    let ids: Vec<i64> = firms.iter().map(|v| v.id).collect();
-    let mut stored: HashMap<i64, yearly_figures::Model> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(5_000) {
+    let towns: HashMap<i64, String> = crate::departments::all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let mut stored: HashMap<i64, yearly_figures::Model> = HashMap::with_capacity(firms.len());
+    if firms.len() > 5_000 {
+        // Most of the year: one pass over its rows beats thousands of bound ids.
+        let wanted: std::collections::HashSet<i64> = firms.iter().map(|k| k.0).collect();
         for r in yearly_figures::Entity::find()
             .filter(yearly_figures::Column::Year.eq(year))
-            .filter(yearly_figures::Column::EnterpriseId.is_in(chunk.to_vec()))
             .all(db)
             .await?
         {
-            stored.insert(r.enterprise_id, r);
+            if wanted.contains(&r.enterprise_id) {
+                stored.insert(r.enterprise_id, r);
+            }
+        }
+    } else {
+        let ids: Vec<i64> = firms.iter().map(|k| k.0).collect();
+        for chunk in ids.chunks(1_000) {
+            for r in yearly_figures::Entity::find()
+                .filter(yearly_figures::Column::Year.eq(year))
+                .filter(yearly_figures::Column::EnterpriseId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                stored.insert(r.enterprise_id, r);
+            }
         }
     }
     let rows: Vec<Vec<ExportValue>> = firms
         .into_iter()
         .enumerate()
-        .map(|(i, v)| {
-            let fig = stored.get(&v.id);
+        .map(|(i, (id, credit_code, name, town_id))| {
+            let fig = stored.get(&id);
             let mut row = vec![
                 ExportValue::Int(i as i64 + 1),
-                ExportValue::Text(v.credit_code),
-                ExportValue::Text(v.name),
-                ExportValue::Text(v.town_name),
+                ExportValue::Text(credit_code),
+                ExportValue::Text(name),
+                ExportValue::Text(towns.get(&town_id).cloned().unwrap_or_default()),
                 ExportValue::Int(year.into()),
             ];
             for (key, _) in FIGURES {

@@ -28,6 +28,23 @@ use crate::registry::views::{diff_objects, snapshot};
 /// (created, updated, audit events)
 pub type Applied = (usize, usize, usize);
 
+/// Audit events are written every this many changes, so a large import never holds them all.
+const AUDIT_FLUSH: usize = 10_000;
+
+/// Writes the collected audit events once there are enough of them (or `all` is set).
+async fn flush(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    changes: &mut Vec<Change<'_>>,
+    events: &mut usize,
+    all: bool,
+) -> AppResult<()> {
+    if changes.len() >= AUDIT_FLUSH || (all && !changes.is_empty()) {
+        *events += audit::record_many(tx, &ctx.actor, &ctx.meta, std::mem::take(changes)).await?;
+    }
+    Ok(())
+}
+
 pub async fn enterprises(
     tx: &DatabaseTransaction,
     ctx: &Ctx,
@@ -110,7 +127,8 @@ pub async fn figures(
     ops: Vec<FigureOp>,
 ) -> AppResult<Applied> {
     let (mut created, mut updated) = (0, 0);
-    let mut changes = Vec::with_capacity(ops.len());
+    let mut changes = Vec::with_capacity(AUDIT_FLUSH);
+    let mut events = 0;
     let mut revenue_touched = Vec::new();
     let mut batch = Vec::with_capacity(FIGURES_BATCH);
     let t = now();
@@ -173,6 +191,7 @@ pub async fn figures(
                 updated += 1;
             }
         }
+        flush(tx, ctx, &mut changes, &mut events, false).await?;
     }
     if !batch.is_empty() {
         yearly_figures::Entity::insert_many(batch)
@@ -187,8 +206,9 @@ pub async fn figures(
             before: Some(json!({"scale": old})),
             after: Some(json!({"scale": new})),
         });
+        flush(tx, ctx, &mut changes, &mut events, false).await?;
     }
-    let events = audit::record_many(tx, &ctx.actor, &ctx.meta, changes).await?;
+    flush(tx, ctx, &mut changes, &mut events, true).await?;
     Ok((created, updated, events))
 }
 

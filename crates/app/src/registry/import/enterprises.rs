@@ -9,7 +9,7 @@ use wujin_storage::entity::{enterprise, enterprise_cadre, enterprise_tag};
 use wujin_xlsx::{CellError, FieldValue, MappedRow, MappedSheet, TableKind};
 
 use super::lookup::Lookup;
-use super::types::{FieldChange, RowChange};
+use super::types::{ChangeList, FieldChange, RowChange};
 use crate::error::AppResult;
 use crate::registry::edit::{Profile, valid_industry_code, valid_phone};
 use crate::registry::scope::EnterpriseScope;
@@ -157,7 +157,7 @@ pub async fn plan(
     l: &Lookup,
     m: &MappedSheet,
     errors: &mut Vec<CellError>,
-) -> AppResult<(Vec<EnterpriseOp>, Vec<RowChange>, usize)> {
+) -> AppResult<(Vec<EnterpriseOp>, ChangeList, usize)> {
     let codes: Vec<String> = m
         .rows
         .iter()
@@ -165,7 +165,7 @@ pub async fn plan(
         .collect();
     let (firms, tags, cadres) = existing_firms(db, &codes).await?;
     let mut ops = Vec::new();
-    let mut changes = Vec::new();
+    let mut changes = ChangeList::default();
     let mut unchanged = 0;
     for r in &m.rows {
         let Some(code) = text(r, "credit_code") else {
@@ -368,7 +368,8 @@ pub async fn plan(
             unchanged += 1;
             continue;
         }
-        changes.push(RowChange {
+        let is_new = before.is_none();
+        changes.push(is_new, || RowChange {
             row: r.row,
             credit_code: code.clone(),
             name: p.name.clone(),

@@ -10,7 +10,7 @@ use wujin_xlsx::columns::figure_value_keys;
 use wujin_xlsx::{CellError, FieldValue, MappedSheet, TableKind};
 
 use super::lookup::{FirmRef, firms_by_code};
-use super::types::{FieldChange, RowChange};
+use super::types::{ChangeList, FieldChange, RowChange};
 use crate::error::AppResult;
 use crate::registry::figures::{FigureKind, FigureValue, kind_of, read_value};
 use crate::registry::scope::EnterpriseScope;
@@ -59,7 +59,7 @@ pub async fn plan(
     year: Option<i32>,
     default_source: FigureSource,
     errors: &mut Vec<CellError>,
-) -> AppResult<(Vec<FigureOp>, Vec<RowChange>, usize)> {
+) -> AppResult<(Vec<FigureOp>, ChangeList, usize)> {
     let codes: Vec<String> = m
         .rows
         .iter()
@@ -91,7 +91,7 @@ pub async fn plan(
     }
     let keys: Vec<&'static str> = figure_value_keys().collect();
     let mut ops = Vec::new();
-    let mut changes = Vec::new();
+    let mut changes = ChangeList::default();
     let mut unchanged = 0;
     for r in &m.rows {
         let Some(FieldValue::Text(code)) = r.values.get("credit_code") else {
@@ -132,6 +132,7 @@ pub async fn plan(
         let existing = stored.get(&(firm.id, y));
         let mut set = Vec::new();
         let mut fields = Vec::new();
+        let detail = changes.wants_detail();
         for key in &keys {
             let Some(v) = r.values.get(key) else { continue };
             let new = figure_value(key, v);
@@ -141,19 +142,21 @@ pub async fn plan(
                 None => None,
             };
             if new != old || (existing.is_none() && new.is_some()) {
-                fields.push(FieldChange {
-                    field: (*key).to_string(),
-                    header: TableKind::Figures
-                        .column(key)
-                        .map_or(*key, |c| c.header)
-                        .to_string(),
-                    old: if existing.is_some() {
-                        display(key, old)
-                    } else {
-                        None
-                    },
-                    new: display(key, new),
-                });
+                if detail {
+                    fields.push(FieldChange {
+                        field: (*key).to_string(),
+                        header: TableKind::Figures
+                            .column(key)
+                            .map_or(*key, |c| c.header)
+                            .to_string(),
+                        old: if existing.is_some() {
+                            display(key, old)
+                        } else {
+                            None
+                        },
+                        new: display(key, new),
+                    });
+                }
                 set.push((*key, new));
             }
         }
@@ -161,7 +164,7 @@ pub async fn plan(
             unchanged += 1;
             continue;
         }
-        changes.push(RowChange {
+        changes.push(existing.is_none(), || RowChange {
             row: r.row,
             credit_code: code.clone(),
             name: firm.name.clone(),

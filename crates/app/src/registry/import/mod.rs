@@ -143,6 +143,7 @@ pub async fn commit(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<CommitRepo
         return Err(AppError::Conflict("error.import.already_committed".into()));
     }
     let plan = resolve(&tx, ctx, kind, &b.file_name, &parsed, &opts).await?;
+    drop(parsed);
     if !plan.errors.is_empty() {
         return Err(AppError::Conflict("error.import.has_errors".into()));
     }
@@ -162,6 +163,9 @@ pub async fn commit(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<CommitRepo
     })
     .await?;
     tx.commit().await?;
+    if created + updated >= BULK_ROWS {
+        wujin_storage::dialect::refresh_statistics(app.db.write()).await?;
+    }
     Ok(CommitReport {
         batch_id: Some(batch_id),
         created,
@@ -253,6 +257,9 @@ pub async fn batches(app: &App, ctx: &Ctx, page: PageRequest) -> AppResult<Page<
     })
 }
 
+/// After an import of at least this many rows the planner's statistics are refreshed.
+const BULK_ROWS: usize = 1_000;
+
 /// A file to import from the command line.
 pub struct FileRun<'a> {
     pub kind: TableKind,
@@ -290,6 +297,7 @@ pub async fn run_file(
     }
     let tx = app.db.begin_write().await?;
     let plan = resolve(&tx, ctx, kind, &file_name, &parsed, opts).await?;
+    drop(parsed);
     progress("resolve", 1, 1);
     if !plan.errors.is_empty() {
         return Ok((plan.preview, None));
@@ -299,6 +307,9 @@ pub async fn run_file(
     let unchanged = plan.preview.unchanged;
     let (created, updated, events) = apply_plan(&tx, ctx, plan.ops).await?;
     tx.commit().await?;
+    if created + updated >= BULK_ROWS {
+        wujin_storage::dialect::refresh_statistics(app.db.write()).await?;
+    }
     progress("write", total, total);
     let mut preview = plan.preview;
     preview.status = "committed".into();

@@ -9,7 +9,7 @@ use wujin_storage::entity::{land_parcel, parcel_use};
 use wujin_xlsx::{CellError, FieldValue, MappedRow, MappedSheet, TableKind};
 
 use super::lookup::{FirmRef, firms_by_code};
-use super::types::{FieldChange, RowChange};
+use super::types::{ChangeList, FieldChange, RowChange};
 use crate::error::AppResult;
 use crate::registry::scope::EnterpriseScope;
 
@@ -90,7 +90,7 @@ pub async fn plan(
     scope: &EnterpriseScope,
     m: &MappedSheet,
     errors: &mut Vec<CellError>,
-) -> AppResult<(Vec<ParcelOp>, Vec<RowChange>, usize)> {
+) -> AppResult<(Vec<ParcelOp>, ChangeList, usize)> {
     let codes: Vec<String> = m
         .rows
         .iter()
@@ -126,7 +126,7 @@ pub async fn plan(
     // The parcel area each certificate has in this file, and the row that gave it first.
     let mut area_in_file: HashMap<String, (f64, u32)> = HashMap::new();
     let mut ops = Vec::new();
-    let mut changes = Vec::new();
+    let mut changes = ChangeList::default();
     let mut unchanged = 0;
     for r in &m.rows {
         let (Some(cert), Some(code)) = (text(r, "certificate_no"), text(r, "credit_code")) else {
@@ -233,7 +233,8 @@ pub async fn plan(
             unchanged += 1;
             continue;
         }
-        changes.push(RowChange {
+        let is_new = op.existing_use.is_none();
+        changes.push(is_new, || RowChange {
             row: r.row,
             credit_code: code,
             name: firm.name.clone(),

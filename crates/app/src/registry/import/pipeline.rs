@@ -9,7 +9,7 @@ use wujin_xlsx::{CellError, Limits, MapOptions, MappedSheet, TableKind, Workbook
 use sea_orm::ConnectionTrait;
 
 use super::lookup::Lookup;
-use super::types::{ImportError, ImportOptions, ImportPreview, MAX_CHANGES_SHOWN};
+use super::types::{ImportError, ImportOptions, ImportPreview};
 use super::{apply, enterprises, figures, parcels};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
@@ -160,11 +160,11 @@ pub async fn resolve(
         }
     };
     errors.sort_by_key(|e| (e.row, e.col));
-    preview.new = changes.iter().filter(|c| c.status == "new").count();
-    preview.changed = changes.len() - preview.new;
+    preview.new = changes.new;
+    preview.changed = changes.changed;
     preview.unchanged = unchanged;
-    preview.changes_omitted = changes.len().saturating_sub(MAX_CHANGES_SHOWN);
-    preview.changes = changes.into_iter().take(MAX_CHANGES_SHOWN).collect();
+    preview.changes_omitted = changes.omitted();
+    preview.changes = changes.shown;
     preview.errors = errors.iter().map(ImportError::from).collect();
     if !errors.is_empty() {
         preview.status = "failed".into();

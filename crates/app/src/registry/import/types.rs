@@ -127,3 +127,35 @@ pub struct BatchView {
     pub created_at: DateTime<Utc>,
     pub committed_at: Option<DateTime<Utc>>,
 }
+
+/// The changes of an import as the preview lists them: the first [`MAX_CHANGES_SHOWN`] in
+/// full, the rest only counted (so a 100,000-row file does not hold 100,000 descriptions).
+#[derive(Debug, Default)]
+pub struct ChangeList {
+    pub shown: Vec<RowChange>,
+    pub new: usize,
+    pub changed: usize,
+}
+
+impl ChangeList {
+    /// Whether the next change would still be listed in full.
+    pub fn wants_detail(&self) -> bool {
+        self.shown.len() < MAX_CHANGES_SHOWN
+    }
+
+    /// Counts a change, and lists it while there is room.
+    pub fn push(&mut self, is_new: bool, change: impl FnOnce() -> RowChange) {
+        if is_new {
+            self.new += 1;
+        } else {
+            self.changed += 1;
+        }
+        if self.wants_detail() {
+            self.shown.push(change());
+        }
+    }
+
+    pub fn omitted(&self) -> usize {
+        self.new + self.changed - self.shown.len()
+    }
+}
