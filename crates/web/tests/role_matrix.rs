@@ -41,6 +41,14 @@ const PAGES: &[(&str, &str)] = &[
     ("/admin/login-log/export.csv", "AL"),
     ("/admin/calendar", "ALDTC"),
     ("/admin/calendar/2024", "ALDTC"),
+    ("/enterprises", "ALDTCF"),
+    ("/enterprises/export.xlsx", "ALDTCF"),
+    ("/enterprises/new", "AT"),
+    ("/figures", "ALDTCF"),
+    ("/figures/export.xlsx", "ALDTCF"),
+    ("/imports", "ADT"),
+    ("/imports/template/figures.xlsx", "ALDTCF"),
+    ("/admin/dictionaries", "ALDTCF"),
 ];
 
 const API_GETS: &[(&str, &str)] = &[
@@ -56,6 +64,13 @@ const API_GETS: &[(&str, &str)] = &[
     ("/api/v1/login-log", "AL"),
     ("/api/v1/calendar/years", "ALDTC"),
     ("/api/v1/calendar/working-day?date=2024-10-08", "ALDTC"),
+    ("/api/v1/enterprises", "ALDTCF"),
+    ("/api/v1/enterprises/export.xlsx", "ALDTCF"),
+    ("/api/v1/figures/export.xlsx?year=2024", "ALDTCF"),
+    ("/api/v1/industry-groups", "ALDTCF"),
+    ("/api/v1/tags", "ALDTCF"),
+    ("/api/v1/imports", "ADT"),
+    ("/api/v1/imports/templates/enterprises.xlsx", "ALDTCF"),
 ];
 
 async fn clients(t: &TestApp) -> HashMap<&'static str, reqwest::Client> {
