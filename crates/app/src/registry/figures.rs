@@ -317,6 +317,27 @@ pub async fn years(app: &App) -> AppResult<Vec<i32>> {
     Ok(rows)
 }
 
+/// The audit events of a firm's yearly figures (every year), newest first.
+pub async fn history(
+    app: &App,
+    ctx: &Ctx,
+    enterprise_id: i64,
+    limit: u64,
+) -> AppResult<Vec<crate::audit::AuditEventView>> {
+    use wujin_storage::entity::audit_event;
+    ctx.require(Permission::ViewEnterprises)?;
+    let db = app.db.read();
+    find_in_scope(db, ctx, enterprise_id).await?;
+    let rows = audit_event::Entity::find()
+        .filter(audit_event::Column::Entity.eq("yearly_figures"))
+        .filter(audit_event::Column::EntityId.starts_with(format!("{enterprise_id}/")))
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

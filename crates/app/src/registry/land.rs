@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -88,6 +88,8 @@ pub struct ParcelUseView {
     pub to_year: Option<i32>,
     /// Every firm using this parcel (this one included).
     pub users: Vec<Named>,
+    /// Those of `users` the caller may open.
+    pub users_in_scope: Vec<i64>,
 }
 
 /// The parcels a firm uses (or used).
@@ -114,12 +116,21 @@ pub async fn of_enterprise(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Parce
         .await?;
     let firm_ids: Vec<i64> = all_uses.iter().map(|u| u.enterprise_id).collect();
     let firm_names: HashMap<i64, String> = enterprise::Entity::find()
-        .filter(enterprise::Column::Id.is_in(firm_ids))
+        .filter(enterprise::Column::Id.is_in(firm_ids.clone()))
         .all(db)
         .await?
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
+    let scope = super::scope::EnterpriseScope::of(db, ctx).await?;
+    let reachable: Vec<i64> = enterprise::Entity::find()
+        .select_only()
+        .column(enterprise::Column::Id)
+        .filter(enterprise::Column::Id.is_in(firm_ids))
+        .filter(scope.condition())
+        .into_tuple()
+        .all(db)
+        .await?;
     Ok(uses
         .into_iter()
         .filter_map(|u| {
@@ -137,6 +148,11 @@ pub async fn of_enterprise(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Parce
                 .collect();
             users.sort_by_key(|n| n.id);
             users.dedup_by_key(|n| n.id);
+            let users_in_scope = users
+                .iter()
+                .map(|n| n.id)
+                .filter(|id| reachable.contains(id))
+                .collect();
             Some(ParcelUseView {
                 use_id: u.id,
                 parcel_id: p.id,
@@ -149,6 +165,7 @@ pub async fn of_enterprise(app: &App, ctx: &Ctx, id: i64) -> AppResult<Vec<Parce
                 from_year: u.from_year,
                 to_year: u.to_year,
                 users,
+                users_in_scope,
             })
         })
         .collect())

@@ -172,6 +172,12 @@ async fn figures_are_entered_in_wan_and_shown_with_their_source() {
     assert!(row("safety_accident").contains(">是<"));
     assert!(body.contains("data-echarts"), "the trend chart is drawn");
     assert!(body.contains(">规上<"), "the scale follows the revenue");
+    // The history lists the figures as they were entered, by year, in display units.
+    let history = &body[body.rfind("<table").unwrap()..];
+    assert!(
+        history.contains("2024年 · 主营业务收入（万元）") && history.contains("12,345.68"),
+        "{history}"
+    );
 
     // The form shows the stored money exactly, in 万元.
     let body = get_text(&c, &t, &format!("/enterprises/{a}/figures/2024"))
@@ -255,4 +261,26 @@ async fn land_is_recorded_and_shared_parcels_link_their_firms() {
         )),
         "{land}"
     );
+    // The tenant's own account sees its landlord by name, without a link it could not open.
+    let input = wujin_app::users::UserInput {
+        username: "tenant".into(),
+        display_name: "租户联系人".into(),
+        role: "enterprise".into(),
+        enterprise_id: Some(c),
+        ..Default::default()
+    };
+    let u = wujin_app::users::create(
+        &t.app,
+        &wujin_app::Ctx::cli(),
+        &input,
+        wujin_testkit::TEST_PASSWORD,
+    )
+    .await
+    .unwrap();
+    t.clear_temporary_password(u.id).await;
+    let tenant = t.login("tenant").await;
+    let body = get_text(&tenant, &t, &format!("/enterprises/{c}")).await.1;
+    let land = &body[body.find("id=\"land\"").unwrap()..body.find("id=\"figures\"").unwrap()];
+    assert!(land.contains("永康甲工具有限公司"), "{land}");
+    assert!(!land.contains(&format!("/enterprises/{a}\"")), "{land}");
 }

@@ -38,6 +38,13 @@ pub(super) struct LandRow {
     others: Vec<Named>,
 }
 
+impl LandRow {
+    /// Whether the caller may open firm `id` (else its name is shown without a link).
+    fn reachable(&self, id: &i64) -> bool {
+        self.u.users_in_scope.contains(id)
+    }
+}
+
 pub(super) struct FigureCell {
     text: String,
     /// Where the value came from, who loaded it and when.
@@ -186,7 +193,7 @@ pub(super) async fn detail(
     let mut figures =
         wujin_app::registry::figures::of_enterprise(&state.app, &user.ctx, id).await?;
     figures.sort_by_key(|f| f.year);
-    let history = enterprise_history(&state, lang, id, &d.cadres).await?;
+    let history = enterprise_history(&state, &user.ctx, lang, id, &d.cadres).await?;
     let page = page_ctx(
         &state,
         &user,

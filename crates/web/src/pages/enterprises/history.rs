@@ -9,10 +9,11 @@ use wujin_app::audit::AuditEventView;
 use wujin_app::registry::Named;
 use wujin_app::registry::dictionaries::{Dictionary, entries};
 
-use super::fmt::label;
-use crate::i18n::Lang;
-use crate::pages::history::{HistoryRow, history_rows};
+use super::fmt::{figure_heading, figure_text, label};
+use crate::i18n::{Lang, trf};
+use crate::pages::history::{FieldChange, HistoryRow, history_rows};
 use crate::state::AppState;
+use wujin_app::registry::figures::FigureValue;
 
 /// How many history entries the profile shows.
 const HISTORY_LIMIT: u64 = 50;
@@ -70,6 +71,7 @@ impl Names {
 /// assigned earlier are shown by id).
 pub async fn enterprise_history(
     state: &AppState,
+    ctx: &wujin_app::Ctx,
     lang: Lang,
     id: i64,
     cadres: &[Named],
@@ -99,7 +101,49 @@ pub async fn enterprise_history(
             names.readable(lang, a);
         }
     }
-    Ok(history_rows(lang, events, "enterprise.field", &[]))
+    let mut rows = history_rows(lang, events, "enterprise.field", &[]);
+    let figures = wujin_app::registry::figures::history(&state.app, ctx, id, HISTORY_LIMIT).await?;
+    rows.extend(figures.iter().map(|e| figure_row(lang, e)));
+    // Both lists are newest first; RFC 3339 UTC times sort as text.
+    rows.sort_by(|a, b| b.at.cmp(&a.at));
+    rows.truncate(HISTORY_LIMIT as usize);
+    Ok(rows)
+}
+
+/// One audit event of a year's figures as a history row: each changed figure, labelled with
+/// its year and unit, old → new in display units.
+fn figure_row(lang: Lang, e: &AuditEventView) -> HistoryRow {
+    let values = |v: &Option<Value>| -> serde_json::Map<String, Value> {
+        v.as_ref()
+            .and_then(|v| v.get("values"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (before, after) = (values(&e.before), values(&e.after));
+    let year = e.entity_id.rsplit('/').next().unwrap_or_default();
+    let as_figure = |v: Option<&Value>| -> Option<FigureValue> {
+        v.and_then(|v| serde_json::from_value(v.clone()).ok())
+    };
+    let changes = after
+        .iter()
+        .filter(|(key, _)| wujin_app::registry::figures::kind_of(key).is_some())
+        .map(|(key, new)| FieldChange {
+            label: format!(
+                "{} · {}",
+                trf(lang, "enterprises_page.year", &[("year", year)]),
+                figure_heading(lang, key)
+            ),
+            old: figure_text(lang, key, as_figure(before.get(key))),
+            new: figure_text(lang, key, as_figure(Some(new))),
+        })
+        .collect();
+    HistoryRow {
+        at: e.at.clone(),
+        actor: e.actor_name.clone(),
+        action: e.action.clone(),
+        changes,
+    }
 }
 
 #[cfg(test)]
