@@ -15,6 +15,12 @@ pub struct AppConfig {
     pub login_max_failures_per_ip: u64,
     /// The rate-limit window.
     pub login_window_minutes: i64,
+    /// The largest spreadsheet an import accepts, in MiB (uploads and the command line).
+    pub import_max_file_mb: u64,
+    /// The most rows a sheet may declare or hold.
+    pub import_max_rows: u32,
+    /// The most columns a sheet may declare or hold.
+    pub import_max_columns: u32,
 }
 
 impl Default for AppConfig {
@@ -25,6 +31,26 @@ impl Default for AppConfig {
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 20,
             login_window_minutes: 15,
+            import_max_file_mb: 50,
+            import_max_rows: 200_000,
+            import_max_columns: 200,
+        }
+    }
+}
+
+impl AppConfig {
+    /// The largest spreadsheet an import accepts, in bytes.
+    pub fn import_max_bytes(&self) -> u64 {
+        self.import_max_file_mb.saturating_mul(1024 * 1024)
+    }
+
+    /// The limits every file is read within.
+    pub fn import_limits(&self) -> wujin_xlsx::Limits {
+        wujin_xlsx::Limits {
+            max_file_bytes: self.import_max_bytes(),
+            max_rows: self.import_max_rows,
+            max_cols: self.import_max_columns,
+            ..Default::default()
         }
     }
 }

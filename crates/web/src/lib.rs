@@ -41,13 +41,17 @@ pub const SESSION_COOKIE: &str = "wujin_session";
 /// The Content-Security-Policy: scripts and styles only from this origin, never inline.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-/// Uploaded spreadsheets (imports) may be this large; every other request body is limited by
+/// How large an uploaded spreadsheet (an import) may be: `import_max_file_mb` of the
+/// configuration (50 MB by default). Every other request body is limited by
 /// `WebConfig::max_body_bytes`.
-pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+pub fn max_upload_bytes(config: &wujin_app::AppConfig) -> usize {
+    usize::try_from(config.import_max_bytes()).unwrap_or(usize::MAX)
+}
+
 /// What an upload request may carry beyond the file: form fields and multipart framing.
 pub const UPLOAD_OVERHEAD_BYTES: usize = 64 * 1024;
 
-/// Whether a request carries an uploaded file as its body (and may reach [`MAX_UPLOAD_BYTES`]).
+/// Whether a request carries an uploaded file as its body (and may reach [`max_upload_bytes`]).
 /// Such routes raise their own `DefaultBodyLimit` to match.
 pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
     method == axum::http::Method::POST
@@ -60,14 +64,16 @@ pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
 /// Refuses a body whose declared length exceeds the limit of its route before anything reads
 /// it: 413, with the import's own message for uploads.
 async fn declared_body_limit(
-    axum::extract::State(max_body): axum::extract::State<usize>,
+    axum::extract::State((max_body, max_upload)): axum::extract::State<(usize, usize)>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let upload = is_upload(req.method(), req.uri().path());
     let limit = if upload {
-        (MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES).max(max_body)
+        max_upload
+            .saturating_add(UPLOAD_OVERHEAD_BYTES)
+            .max(max_body)
     } else {
         max_body
     };
@@ -115,11 +121,12 @@ pub fn router(state: AppState) -> Router {
         }
     }
     let max_body = state.web.max_body_bytes;
+    let max_upload = max_upload_bytes(&state.app.config);
     let timeout = Duration::from_secs(state.web.request_timeout_secs);
 
     Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(pages::routes(max_upload))
+        .nest("/api/v1", api::routes(max_upload))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/{*path}", get(assets::serve))
@@ -130,8 +137,13 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         // The transport limit admits uploads; `declared_body_limit` and each route's
         // `DefaultBodyLimit` hold every other body to `max_body`.
-        .layer(RequestBodyLimitLayer::new((MAX_UPLOAD_BYTES + UPLOAD_OVERHEAD_BYTES).max(max_body)))
-        .layer(axum::middleware::from_fn_with_state(max_body, declared_body_limit))
+        .layer(RequestBodyLimitLayer::new(
+            max_upload.saturating_add(UPLOAD_OVERHEAD_BYTES).max(max_body),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            (max_body, max_upload),
+            declared_body_limit,
+        ))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())
         .layer(from_fn(error::render_errors))

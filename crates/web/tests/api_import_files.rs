@@ -7,6 +7,45 @@ use registry_support::*;
 use wujin_testkit::{TestApp, field_names, get_json};
 
 #[tokio::test]
+async fn the_file_size_limit_follows_the_configuration() {
+    let config = wujin_app::AppConfig {
+        import_max_file_mb: 1,
+        ..Default::default()
+    };
+    let t = TestApp::spawn_with(config, Default::default()).await;
+    t.create_user("root", "admin", None).await;
+    let admin = t.login("root").await;
+    // 1 MiB and a byte: refused by the route, with the import's message.
+    let big = vec![b'a'; 1024 * 1024 + 1];
+    let (status, body) = upload(&t, &admin, "enterprises", "text/csv", big.clone()).await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["fields"][0]["code"], "error.import.file.too_large");
+    // The same limit holds for files that do not come over HTTP.
+    let e = wujin_app::registry::import::run_file(
+        &t.app,
+        &wujin_app::Ctx::cli(),
+        wujin_app::registry::import::FileRun {
+            kind: wujin_xlsx::TableKind::Enterprises,
+            file_name: "big.csv",
+            bytes: big,
+            opts: &Default::default(),
+            dry_run: true,
+        },
+        &mut |_, _, _| {},
+    )
+    .await;
+    match e {
+        Err(wujin_app::AppError::Validation(f)) => {
+            assert_eq!(
+                (f[0].field.as_str(), f[0].key.as_str()),
+                ("file", "error.import.file.too_large")
+            )
+        }
+        other => panic!("expected the size error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn unreadable_wrong_and_oversized_uploads_are_refused() {
     let t = TestApp::spawn().await;
     t.create_user("root", "admin", None).await;
@@ -67,13 +106,16 @@ async fn unreadable_wrong_and_oversized_uploads_are_refused() {
     assert_eq!(field_names(&body), ["year"]);
 
     // Beyond 50 MB: 413 with the import's message, before anything is read.
-    let big = vec![b'a'; wujin_web::MAX_UPLOAD_BYTES + wujin_web::UPLOAD_OVERHEAD_BYTES + 1];
+    let big = vec![
+        b'a';
+        wujin_web::max_upload_bytes(&t.app.config) + wujin_web::UPLOAD_OVERHEAD_BYTES + 1
+    ];
     let (status, body) = upload(&t, &admin, "enterprises", "text/csv", big).await;
     assert_eq!(status, 413);
     assert_eq!(body["error"], "too_large");
     assert_eq!(body["message_zh"], "文件过大");
     // Just over 50 MB (within the request's framing allowance) is refused by the route.
-    let big = vec![b'a'; wujin_web::MAX_UPLOAD_BYTES + 1];
+    let big = vec![b'a'; wujin_web::max_upload_bytes(&t.app.config) + 1];
     let (status, body) = upload(&t, &admin, "enterprises", "text/csv", big).await;
     assert_eq!(status, 413);
     assert_eq!(body["fields"][0]["code"], "error.import.file.too_large");

@@ -25,7 +25,8 @@ use wujin_app::{AppError, FieldError, Page, PageRequest};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+/// The whole API; `max_upload` is the largest spreadsheet an import accepts.
+pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(me::routes())
@@ -36,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(tokens::routes())
         .merge(calendar::routes())
-        .merge(registry::routes())
+        .merge(registry::routes(max_upload))
         .merge(openapi::routes())
 }
 

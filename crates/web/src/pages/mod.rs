@@ -27,7 +27,8 @@ use crate::error::PageError;
 use crate::i18n::{Lang, tr};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+/// Every page; `max_upload` is the largest spreadsheet an import accepts.
+pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(home::routes())
@@ -40,7 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin_calendar::routes())
         .merge(admin_dictionaries::routes())
         .merge(enterprises::routes())
-        .merge(imports::routes())
+        .merge(imports::routes(max_upload))
         .merge(api_docs::routes())
 }
 

@@ -31,7 +31,14 @@ pub async fn error_workbook(
         .file_bytes
         .clone()
         .ok_or(AppError::Conflict("error.import.file_gone".into()))?;
-    let (parsed, _) = parse_blocking(kind, b.file_name.clone(), bytes, opts.clone()).await?;
+    let (parsed, _) = parse_blocking(
+        kind,
+        b.file_name.clone(),
+        bytes,
+        opts.clone(),
+        app.config.import_limits(),
+    )
+    .await?;
     let plan = resolve(app.db.read(), ctx, kind, &b.file_name, &parsed, &opts).await?;
     let errors: Vec<(CellError, String)> = plan
         .errors

@@ -46,7 +46,14 @@ pub async fn validate(
 ) -> AppResult<ImportPreview> {
     ctx.require(permission(kind))?;
     let file_name = clean_file_name(file_name);
-    let (parsed, bytes) = parse_blocking(kind, file_name.clone(), bytes, opts.clone()).await?;
+    let (parsed, bytes) = parse_blocking(
+        kind,
+        file_name.clone(),
+        bytes,
+        opts.clone(),
+        app.config.import_limits(),
+    )
+    .await?;
     let plan = resolve(app.db.read(), ctx, kind, &file_name, &parsed, opts).await?;
     let mut preview = plan.preview;
     let tx = app.db.begin_write().await?;
@@ -132,7 +139,14 @@ pub async fn commit(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<CommitRepo
         .file_bytes
         .clone()
         .ok_or(AppError::Conflict("error.import.file_gone".into()))?;
-    let (parsed, _) = parse_blocking(kind, b.file_name.clone(), bytes, opts.clone()).await?;
+    let (parsed, _) = parse_blocking(
+        kind,
+        b.file_name.clone(),
+        bytes,
+        opts.clone(),
+        app.config.import_limits(),
+    )
+    .await?;
     let tx = app.db.begin_write().await?;
     // Re-check the status inside the write lock: two commits of one batch cannot both pass.
     let b = import_batch::Entity::find_by_id(batch_id)
@@ -287,7 +301,14 @@ pub async fn run_file(
     } = file;
     ctx.require(permission(kind))?;
     let file_name = clean_file_name(file_name);
-    let parsed = parse(kind, &file_name, &bytes, opts, progress)?;
+    let parsed = parse(
+        kind,
+        &file_name,
+        &bytes,
+        opts,
+        &app.config.import_limits(),
+        progress,
+    )?;
     drop(bytes);
     progress("resolve", 0, 1);
     if dry_run {

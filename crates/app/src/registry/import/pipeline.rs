@@ -48,16 +48,16 @@ pub fn parse(
     file_name: &str,
     bytes: &[u8],
     opts: &ImportOptions,
+    limits: &Limits,
     progress: Progress<'_>,
 ) -> AppResult<Parsed> {
     if opts.year.is_some_and(|y| !(1990..=2100).contains(&y)) {
         return Err(AppError::field("year", "error.figures.year_invalid"));
     }
     progress("read", 0, bytes.len() as u64);
-    let workbook =
-        wujin_xlsx::read_workbook(bytes, file_name, &Limits::default()).map_err(|e| {
-            AppError::Validation(vec![FieldError::with_detail("file", e.key(), e.detail())])
-        })?;
+    let workbook = wujin_xlsx::read_workbook(bytes, file_name, limits).map_err(|e| {
+        AppError::Validation(vec![FieldError::with_detail("file", e.key(), e.detail())])
+    })?;
     progress("read", bytes.len() as u64, bytes.len() as u64);
     let map_opts = MapOptions {
         year: if kind == TableKind::Figures {
@@ -218,9 +218,10 @@ pub(super) async fn parse_blocking(
     file_name: String,
     bytes: Vec<u8>,
     opts: ImportOptions,
+    limits: Limits,
 ) -> AppResult<(Parsed, Vec<u8>)> {
     tokio::task::spawn_blocking(move || {
-        let parsed = parse(kind, &file_name, &bytes, &opts, &mut |_, _, _| {})?;
+        let parsed = parse(kind, &file_name, &bytes, &opts, &limits, &mut |_, _, _| {})?;
         Ok((parsed, bytes))
     })
     .await

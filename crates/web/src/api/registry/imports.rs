@@ -25,13 +25,13 @@ use crate::extract::ApiUser;
 use crate::i18n::{Lang, tr};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route("/imports", get(list))
         .route(
             "/imports/{id}",
             post(validate)
-                .layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES))
+                .layer(DefaultBodyLimit::max(max_upload))
                 .get(preview),
         )
         .route("/imports/{id}/commit", post(commit))
@@ -117,7 +117,10 @@ pub async fn validate(
     let body = match body {
         Ok(b) => b,
         Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Ok(too_large(format!(">{}", crate::MAX_UPLOAD_BYTES)));
+            return Ok(too_large(format!(
+                ">{}",
+                crate::max_upload_bytes(&state.app.config)
+            )));
         }
         Err(r) => return Err(invalid("body", "api_docs.error.body", r.body_text())),
     };

@@ -18,12 +18,12 @@ use wujin_app::registry::{EnterpriseFilter, Named};
 
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .merge(enterprises::routes())
         .merge(figures::routes())
         .merge(dictionaries::routes())
-        .merge(imports::routes())
+        .merge(imports::routes(max_upload))
         .merge(exports::routes())
 }
 

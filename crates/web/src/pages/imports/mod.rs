@@ -28,19 +28,15 @@ use crate::state::AppState;
 
 const IMPORTS_PATH: &str = "/imports";
 
-/// The largest file accepted for import.
-pub const UPLOAD_MAX_BYTES: usize = 50 * 1024 * 1024;
-/// The whole upload request: the file plus the form fields and multipart framing.
-const UPLOAD_REQUEST_MAX_BYTES: usize = UPLOAD_MAX_BYTES + 64 * 1024;
-
-/// The import pages. The upload accepts bodies up to [`crate::MAX_UPLOAD_BYTES`] (the
-/// router lets `POST /imports` through its general limit, see [`crate::is_upload`]).
-pub fn routes() -> Router<AppState> {
+/// The import pages. The upload accepts the file (`max_upload` bytes) plus the form fields
+/// and multipart framing (the router lets `POST /imports` through its general limit, see
+/// [`crate::is_upload`]).
+pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route(
             IMPORTS_PATH,
             get(index).post(upload::upload).layer(DefaultBodyLimit::max(
-                UPLOAD_REQUEST_MAX_BYTES.max(crate::MAX_UPLOAD_BYTES),
+                max_upload.saturating_add(crate::UPLOAD_OVERHEAD_BYTES),
             )),
         )
         .route("/imports/template/{file}", get(template))
@@ -186,7 +182,7 @@ pub(super) async fn index_page(
                 b,
             })
             .collect(),
-        max_mb: UPLOAD_MAX_BYTES / (1024 * 1024),
+        max_mb: state.app.config.import_max_file_mb as usize,
     })
 }
 

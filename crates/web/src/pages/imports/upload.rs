@@ -8,7 +8,7 @@ use wujin_app::{AppError, FieldError};
 use wujin_domain::enterprise::FigureSource;
 use wujin_xlsx::TableKind;
 
-use super::{UPLOAD_MAX_BYTES, UploadForm, index_page};
+use super::{UploadForm, index_page};
 use crate::error::PageError;
 use crate::extract::CurrentUser;
 use crate::pages::FormErrors;
@@ -50,7 +50,7 @@ async fn read(mut mp: Multipart) -> Result<Upload, FieldError> {
 }
 
 /// Checks the form's own fields; the file itself is checked by the import.
-fn options(u: &Upload) -> Result<(TableKind, ImportOptions), Vec<FieldError>> {
+fn options(u: &Upload, max_bytes: usize) -> Result<(TableKind, ImportOptions), Vec<FieldError>> {
     let mut errors = Vec::new();
     let kind = TableKind::parse(u.form.kind.trim());
     if kind.is_none() {
@@ -75,7 +75,7 @@ fn options(u: &Upload) -> Result<(TableKind, ImportOptions), Vec<FieldError>> {
     }
     if u.file_name.trim().is_empty() && u.bytes.is_empty() {
         errors.push(FieldError::new("file", "imports_page.file_required"));
-    } else if u.bytes.len() > UPLOAD_MAX_BYTES {
+    } else if u.bytes.len() > max_bytes {
         errors.push(FieldError::new("file", "error.import.file.too_large"));
     }
     match kind {
@@ -104,7 +104,7 @@ pub(super) async fn upload(
         Ok(u) => u,
         Err(e) => return refused(&state, &user, UploadForm::default(), vec![e]).await,
     };
-    let (kind, opts) = match options(&u) {
+    let (kind, opts) = match options(&u, crate::max_upload_bytes(&state.app.config)) {
         Ok(x) => x,
         Err(errors) => return refused(&state, &user, u.form, errors).await,
     };
