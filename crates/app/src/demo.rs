@@ -59,8 +59,9 @@ const COLLEAGUES: &[(&str, &str, &str, &str)] = &[
     ("kfq_cadre1", "倪晓波", "cadre", "kfq"),
 ];
 
-/// Fills an empty database with the demo data; on a database that already has the demo
-/// accounts it does nothing. Returns whether anything was written.
+/// Fills an empty database with the demo data. On a database that already has the demo
+/// accounts it only adds the demo registry, and only while the registry has no firm. Returns
+/// whether anything was written.
 pub async fn fill(app: &App) -> AppResult<bool> {
     let ctx = Ctx::cli();
     seed_reference_data(app, &ctx).await?;
@@ -70,7 +71,10 @@ pub async fn fill(app: &App) -> AppResult<bool> {
         .await?
         .is_some()
     {
-        return Ok(false);
+        // A demo database from before the registry existed gets its firms now.
+        let firms =
+            crate::demo_registry::fill_registry(app, &Default::default(), &mut |_, _| {}).await?;
+        return Ok(firms > 0);
     }
     let hash = hash_password_async(DEMO_PASSWORD.to_string()).await?;
     let mut rows = Vec::new();
