@@ -9,7 +9,7 @@ use wujin_xlsx::{CellError, TableKind};
 use sea_orm::EntityTrait;
 
 use super::lookup::Lookup;
-use super::{own_batch, parse_blocking, resolve, stored};
+use super::{own_batch, reparse, resolve};
 use crate::App;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -25,20 +25,7 @@ pub async fn error_workbook(
     translate: &(dyn Fn(&str) -> String + Sync),
 ) -> AppResult<(String, Vec<u8>)> {
     let b = own_batch(app.db.read(), ctx, batch_id).await?;
-    let kind = TableKind::parse(&b.kind).ok_or(AppError::NotFound)?;
-    let (_, opts) = stored(&b)?;
-    let bytes = b
-        .file_bytes
-        .clone()
-        .ok_or(AppError::Conflict("error.import.file_gone".into()))?;
-    let (parsed, _) = parse_blocking(
-        kind,
-        b.file_name.clone(),
-        bytes,
-        opts.clone(),
-        app.config.import_limits(),
-    )
-    .await?;
+    let (kind, opts, parsed) = reparse(app, &b).await?;
     let plan = resolve(app.db.read(), ctx, kind, &b.file_name, &parsed, &opts).await?;
     let errors: Vec<(CellError, String)> = plan
         .errors

@@ -116,6 +116,28 @@ fn stored(b: &import_batch::Model) -> AppResult<(ImportPreview, ImportOptions)> 
     Ok((p, o))
 }
 
+/// A batch's kept file read again, with the kind and options it was validated with.
+async fn reparse(
+    app: &App,
+    b: &import_batch::Model,
+) -> AppResult<(TableKind, ImportOptions, Parsed)> {
+    let kind = TableKind::parse(&b.kind).ok_or(AppError::NotFound)?;
+    let (_, opts) = stored(b)?;
+    let bytes = b
+        .file_bytes
+        .clone()
+        .ok_or(AppError::Conflict("error.import.file_gone".into()))?;
+    let (parsed, _) = parse_blocking(
+        kind,
+        b.file_name.clone(),
+        bytes,
+        opts.clone(),
+        app.config.import_limits(),
+    )
+    .await?;
+    Ok((kind, opts, parsed))
+}
+
 /// The preview of a batch, as validation left it.
 pub async fn preview(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<ImportPreview> {
     let b = own_batch(app.db.read(), ctx, batch_id).await?;
@@ -133,20 +155,7 @@ pub async fn commit(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<CommitRepo
             _ => "error.import.has_errors".into(),
         }));
     }
-    let kind = TableKind::parse(&b.kind).ok_or(AppError::NotFound)?;
-    let (_, opts) = stored(&b)?;
-    let bytes = b
-        .file_bytes
-        .clone()
-        .ok_or(AppError::Conflict("error.import.file_gone".into()))?;
-    let (parsed, _) = parse_blocking(
-        kind,
-        b.file_name.clone(),
-        bytes,
-        opts.clone(),
-        app.config.import_limits(),
-    )
-    .await?;
+    let (kind, opts, parsed) = reparse(app, &b).await?;
     let tx = app.db.begin_write().await?;
     // Re-check the status inside the write lock: two commits of one batch cannot both pass.
     let b = import_batch::Entity::find_by_id(batch_id)

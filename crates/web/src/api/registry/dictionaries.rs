@@ -91,6 +91,29 @@ async fn list(
     )))
 }
 
+async fn create(
+    state: &AppState,
+    user: &ApiUser,
+    dict: Dictionary,
+    req: EntryRequest,
+) -> Result<(StatusCode, Json<EntryDto>), ApiError> {
+    let e =
+        wujin_app::registry::dictionaries::create(&state.app, &user.ctx, dict, &req.into()).await?;
+    Ok(created(e.into()))
+}
+
+async fn update(
+    state: &AppState,
+    user: &ApiUser,
+    dict: Dictionary,
+    id: i64,
+    req: EntryRequest,
+) -> Result<Json<EntryDto>, ApiError> {
+    let e = wujin_app::registry::dictionaries::update(&state.app, &user.ctx, dict, id, &req.into())
+        .await?;
+    Ok(Json(e.into()))
+}
+
 /// The industry groups in display order (inactive ones last), with how many firms use each.
 #[utoipa::path(get, path = "/api/v1/industry-groups", tag = "dictionaries", params(PageQuery),
     responses((status = 200, body = ListBody<EntryDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -111,14 +134,7 @@ pub async fn create_group(
     user: ApiUser,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<(StatusCode, Json<EntryDto>), ApiError> {
-    let e = wujin_app::registry::dictionaries::create(
-        &state.app,
-        &user.ctx,
-        Dictionary::IndustryGroup,
-        &req.into(),
-    )
-    .await?;
-    Ok(created(e.into()))
+    create(&state, &user, Dictionary::IndustryGroup, req).await
 }
 
 /// Change an industry group (administrators). Audited.
@@ -132,15 +148,7 @@ pub async fn update_group(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<Json<EntryDto>, ApiError> {
-    let e = wujin_app::registry::dictionaries::update(
-        &state.app,
-        &user.ctx,
-        Dictionary::IndustryGroup,
-        id,
-        &req.into(),
-    )
-    .await?;
-    Ok(Json(e.into()))
+    update(&state, &user, Dictionary::IndustryGroup, id, req).await
 }
 
 /// The enterprise tags in display order (inactive ones last), with how many firms carry each.
@@ -163,14 +171,7 @@ pub async fn create_tag(
     user: ApiUser,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<(StatusCode, Json<EntryDto>), ApiError> {
-    let e = wujin_app::registry::dictionaries::create(
-        &state.app,
-        &user.ctx,
-        Dictionary::Tag,
-        &req.into(),
-    )
-    .await?;
-    Ok(created(e.into()))
+    create(&state, &user, Dictionary::Tag, req).await
 }
 
 /// Change a tag (administrators). Audited.
@@ -184,13 +185,5 @@ pub async fn update_tag(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<Json<EntryDto>, ApiError> {
-    let e = wujin_app::registry::dictionaries::update(
-        &state.app,
-        &user.ctx,
-        Dictionary::Tag,
-        id,
-        &req.into(),
-    )
-    .await?;
-    Ok(Json(e.into()))
+    update(&state, &user, Dictionary::Tag, id, req).await
 }

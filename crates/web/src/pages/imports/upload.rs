@@ -145,18 +145,18 @@ mod tests {
 
     #[test]
     fn the_form_is_checked_before_the_file() {
-        let (k, o) = options(&upload("figures", "2024", "tax", "a.xlsx", 10)).unwrap();
+        let (k, o) = options(&upload("figures", "2024", "tax", "a.xlsx", 10), 100).unwrap();
         assert_eq!(k, TableKind::Figures);
         assert_eq!(o.year, Some(2024));
         assert_eq!(o.source, Some(FigureSource::Tax));
-        let (_, o) = options(&upload("enterprises", "2024", "tax", "a.csv", 10)).unwrap();
+        let (_, o) = options(&upload("enterprises", "2024", "tax", "a.csv", 10), 100).unwrap();
         assert_eq!(
             o,
             ImportOptions::default(),
             "year and source only for figures"
         );
         let fields = |u: Upload| -> Vec<String> {
-            options(&u)
+            options(&u, 100)
                 .unwrap_err()
                 .into_iter()
                 .map(|e| e.field)
@@ -166,6 +166,11 @@ mod tests {
         assert_eq!(
             fields(upload("figures", "1800", "nope", "a.xlsx", 1)),
             vec!["year", "source"]
+        );
+        // A file over the configured size is refused with the form.
+        assert_eq!(
+            fields(upload("enterprises", "", "", "a.csv", 101)),
+            vec!["file"]
         );
     }
 }
