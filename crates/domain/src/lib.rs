@@ -10,6 +10,7 @@ pub mod cell_value;
 pub mod credit_code;
 pub mod demo_city;
 pub mod enterprise;
+pub mod evaluation;
 pub mod org;
 pub mod password;
 pub mod tz;
