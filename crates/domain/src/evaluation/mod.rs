@@ -5,14 +5,20 @@
 
 pub mod grading;
 pub mod indicator;
+pub mod run;
+pub mod scheme;
 pub mod scoring;
 
 pub use grading::{ClassCuts, Grade, Placement, Veto, apply_veto, grade_by_group, grade_group};
 pub use indicator::{FirmFigures, Indicator};
+pub use run::{FirmFlags, FirmInput, FirmResult, Reason, county_benchmarks, evaluate};
+pub use scheme::{EvaluationScheme, SchemeError, VetoRules};
 pub use scoring::{
     FirmScore, ItemRule, ItemScore, ScoringRules, display_points, fill_missing_with_group_average,
     score_firm, value_to_reach,
 };
 
+#[cfg(test)]
+mod run_tests;
 #[cfg(test)]
 mod tests;
