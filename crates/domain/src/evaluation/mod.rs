@@ -5,6 +5,8 @@
 
 pub mod grading;
 pub mod indicator;
+pub mod low_end;
+pub mod measures;
 pub mod run;
 pub mod scheme;
 pub mod scoring;
