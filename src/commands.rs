@@ -118,6 +118,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let app = registry_app(&cfg).await?;
             import_export::template(&app, kind, &file, year).await
         }
+        Command::Evaluate { year, scheme } => {
+            let app = registry_app(&cfg).await?;
+            evaluate(&app, year, scheme.as_deref()).await
+        }
         Command::Audit(AuditCommand::Verify) => {
             let db = Db::connect(&cfg.database_url)
                 .await
@@ -351,5 +355,26 @@ async fn backup(url: &str, file: &std::path::Path) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `wujin evaluate`: runs the year's evaluation and prints the run and its classes; a wrong
+/// year or scheme exits 2 with the reason.
+async fn evaluate(app: &App, year: i32, scheme: Option<&str>) -> anyhow::Result<ExitCode> {
+    match wujin_app::evaluation::run(app, &Ctx::cli(), year, scheme).await {
+        Ok(r) => {
+            println!("评价运行 {}（{}，{} 家企业）", r.run_id, r.scheme, r.firms);
+            for (grade, n) in &r.by_grade {
+                println!("  {grade} 类 {n:>6}");
+            }
+            println!("  仅列示（规下，用地不足） {:>6}", r.listed_only);
+            println!("run {} · inputs sha256 {}", r.run_id, r.inputs_sha256);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ wujin_app::AppError::Validation(_)) => {
+            eprintln!("{}", describe(e));
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -87,6 +87,17 @@ pub enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Run the 亩均 evaluation of a year: every firm scored, ranked and classed (A/B/C/D) under
+    /// the scheme, stored as a draft run; prints the run id and the count per class.
+    Evaluate {
+        /// The year of the figures to evaluate.
+        #[arg(long)]
+        year: i32,
+        /// The scheme's name (default: the year's default scheme, created on first use with
+        /// the county's averages as benchmarks).
+        #[arg(long)]
+        scheme: Option<String>,
+    },
 }
 
 /// The registry's spreadsheet tables.

@@ -318,3 +318,23 @@ fn help_lists_the_registry_commands() {
     assert_eq!(out.status.code(), Some(2), "clap refuses an unknown kind");
     assert!(String::from_utf8_lossy(&out.stderr).contains("enterprises, parcels, figures"));
 }
+
+#[tokio::test]
+async fn evaluate_grades_a_year_and_refuses_a_year_without_figures() {
+    let s = Scratch::new();
+    let url = s.url();
+    let (status, out) = wujin(&url, &["migrate"]);
+    assert_eq!(status, 0, "{out}");
+    let app = App::new(Db::connect(&url).await.unwrap(), AppConfig::default());
+    wujin_app::demo::fill(&app).await.unwrap();
+    drop(app);
+    let (status, out) = wujin(&url, &["evaluate", "--year", "2024"]);
+    assert_eq!(status, 0, "{out}");
+    for class in ["A 类", "B 类", "C 类", "D 类"] {
+        assert!(out.contains(class), "{class} missing: {out}");
+    }
+    assert!(out.contains("评价运行 1"), "{out}");
+    let (status, out) = wujin(&url, &["evaluate", "--year", "2031"]);
+    assert_eq!(status, 2, "{out}");
+    assert!(out.contains("year"), "{out}");
+}

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod demo_registry;
 pub mod departments;
 pub mod error;
+pub mod evaluation;
 pub mod login_log;
 pub mod notifications;
 pub mod page;

@@ -143,6 +143,8 @@ pub enum Permission {
     ManageDictionaries,
     /// See contact phone numbers unmasked.
     ViewContactPhone,
+    /// Run the 亩均 evaluation of a year and manage its schemes.
+    RunEvaluation,
 }
 
 /// The records a user may reach (数据范围). Computed from the role and unit; never stored.

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_platform;
 mod m20261129_000002_registry;
+mod m20261129_000003_evaluation;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_platform::Migration),
             Box::new(m20261129_000002_registry::Migration),
+            Box::new(m20261129_000003_evaluation::Migration),
         ]
     }
 }

@@ -1,0 +1,298 @@
+//! 亩均效益综合评价 runs: a year's firms scored, ranked and classed under a scheme, stored
+//! as an immutable run with one result per firm. The rules are in `domain::evaluation`; this
+//! gathers the inputs from the registry, keeps the scheme, and records the run.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use wujin_domain::access::Permission;
+use wujin_domain::enterprise::{EnterpriseStatus, Scale, derive_scale};
+use wujin_domain::evaluation::{
+    EvaluationScheme, FirmFigures, FirmFlags, FirmInput, Reason, ScoringRules, county_benchmarks,
+    evaluate,
+};
+use wujin_storage::entity::{
+    enterprise, evaluation_result, evaluation_run, evaluation_scheme, yearly_figures,
+};
+
+use crate::audit::{self, Change};
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::registry::land::land_for_firms;
+use crate::{App, now};
+
+/// What a run produced.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RunSummary {
+    pub run_id: i64,
+    pub year: i32,
+    pub scheme: String,
+    pub firms: usize,
+    /// Firms per class (A, B, C, D), unrated firms counted in the class they are managed as.
+    pub by_grade: BTreeMap<String, usize>,
+    /// 规下 firms below the land threshold: listed, not graded.
+    pub listed_only: usize,
+    pub inputs_sha256: String,
+}
+
+/// Firms a year's evaluation covers: those operating or suspended.
+fn evaluated(status: &str) -> bool {
+    matches!(
+        EnterpriseStatus::parse(status),
+        Some(EnterpriseStatus::Operating | EnterpriseStatus::Suspended)
+    )
+}
+
+/// The firms of `year` as the evaluation sees them, in id order.
+async fn inputs(app: &App, year: i32) -> AppResult<Vec<FirmInput>> {
+    let db = app.db.read();
+    let firms: Vec<enterprise::Model> = enterprise::Entity::find()
+        .order_by_asc(enterprise::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| evaluated(&e.status))
+        .collect();
+    let figures: HashMap<i64, yearly_figures::Model> = yearly_figures::Entity::find()
+        .filter(yearly_figures::Column::Year.eq(year))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.enterprise_id, f))
+        .collect();
+    let ids: Vec<i64> = firms.iter().map(|e| e.id).collect();
+    let land = land_for_firms(db, &ids, year).await?;
+    Ok(firms
+        .into_iter()
+        .filter_map(|e| {
+            let f = figures.get(&e.id)?;
+            let scale = e
+                .scale
+                .as_deref()
+                .and_then(Scale::parse)
+                .or_else(|| derive_scale(f.main_revenue_yuan))
+                .unwrap_or(Scale::Below);
+            // Firms founded less than two years before the year are unrated (managed as B).
+            let unrated = e
+                .founded_on
+                .is_some_and(|d| d.format("%Y").to_string().parse::<i32>().unwrap_or(0) > year - 2);
+            Some(FirmInput {
+                id: e.id,
+                scale,
+                industry_group: e.industry_group_id.to_string(),
+                figures: FirmFigures {
+                    main_revenue_yuan: f.main_revenue_yuan,
+                    value_added_yuan: f.value_added_yuan,
+                    evaluation_tax_yuan: f.evaluation_tax_yuan,
+                    rnd_expense_yuan: f.rnd_expense_yuan,
+                    energy_tce: f.energy_tce,
+                    power_kwh: f.power_kwh,
+                    emissions_t: f.emissions_t,
+                    avg_staff: f.avg_staff,
+                    land_mu: f
+                        .land_mu
+                        .or_else(|| land.get(&e.id).copied().filter(|m| *m > 0.0)),
+                },
+                flags: FirmFlags {
+                    safety_accident: f.safety_accident,
+                    environmental_accident: f.environmental_accident,
+                    energy_task_unmet: f.energy_task_unmet,
+                    falsified_data: f.falsified_data,
+                },
+                unrated,
+            })
+        })
+        .collect())
+}
+
+/// Benchmarks from the county's own figures of the year; an indicator nobody reports keeps the
+/// default's benchmark.
+fn with_county_benchmarks(rules: &mut ScoringRules, firms: &[&FirmFigures]) {
+    let indicators: Vec<_> = rules.items.iter().map(|i| i.indicator).collect();
+    for (item, b) in rules
+        .items
+        .iter_mut()
+        .zip(county_benchmarks(&indicators, firms))
+    {
+        if let Some(b) = b.filter(|b| b.is_finite() && *b > 0.0) {
+            item.benchmark = b;
+        }
+    }
+}
+
+/// The scheme named `name`, or the year's default scheme — created on first use with the
+/// county's averages of the year as benchmarks.
+async fn scheme_for(
+    app: &App,
+    ctx: &Ctx,
+    year: i32,
+    name: Option<&str>,
+    firms: &[FirmInput],
+) -> AppResult<(evaluation_scheme::Model, EvaluationScheme)> {
+    let db = app.db.read();
+    let wanted = name.map_or_else(|| EvaluationScheme::default_for(year).name, str::to_string);
+    if let Some(m) = evaluation_scheme::Entity::find()
+        .filter(evaluation_scheme::Column::Name.eq(&wanted))
+        .one(db)
+        .await?
+    {
+        let s = EvaluationScheme::from_toml(&m.toml).map_err(|e| {
+            AppError::Validation(vec![FieldError::with_detail(
+                "scheme",
+                e.key(),
+                e.to_string(),
+            )])
+        })?;
+        return Ok((m, s));
+    }
+    if name.is_some() {
+        return Err(AppError::Validation(vec![FieldError::with_detail(
+            "scheme",
+            "error.scheme.unknown",
+            wanted,
+        )]));
+    }
+    let mut s = EvaluationScheme::default_for(year);
+    let above: Vec<&FirmFigures> = firms
+        .iter()
+        .filter(|f| f.scale == Scale::Above)
+        .map(|f| &f.figures)
+        .collect();
+    let below: Vec<&FirmFigures> = firms
+        .iter()
+        .filter(|f| f.scale == Scale::Below)
+        .map(|f| &f.figures)
+        .collect();
+    with_county_benchmarks(&mut s.above, &above);
+    with_county_benchmarks(&mut s.below, &below);
+    let tx = app.db.begin_write().await?;
+    let t = now();
+    let m = evaluation_scheme::ActiveModel {
+        name: Set(s.name.clone()),
+        year: Set(year),
+        toml: Set(s.to_toml()),
+        frozen: Set(false),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        &ctx.actor,
+        &ctx.meta,
+        Change {
+            action: "create",
+            entity: "evaluation_scheme",
+            entity_id: m.id.to_string(),
+            before: None,
+            after: Some(json!({"name": m.name, "year": year, "toml": m.toml})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((m, s))
+}
+
+/// Evaluates `year` under the scheme `scheme` (default: the year's default scheme) and stores
+/// the run as a draft with one result per firm.
+pub async fn run(app: &App, ctx: &Ctx, year: i32, scheme: Option<&str>) -> AppResult<RunSummary> {
+    ctx.require(Permission::RunEvaluation)?;
+    if !(1990..=2100).contains(&year) {
+        return Err(AppError::field("year", "error.figures.year_invalid"));
+    }
+    let firms = inputs(app, year).await?;
+    if firms.is_empty() {
+        return Err(AppError::field("year", "error.evaluation.no_figures"));
+    }
+    let (scheme_row, scheme) = scheme_for(app, ctx, year, scheme, &firms).await?;
+    let results = evaluate(&scheme, &firms);
+    let digest = hex::encode(Sha256::digest(
+        serde_json::to_vec(&(&scheme, &firms)).map_err(|e| AppError::Internal(e.to_string()))?,
+    ));
+    let mut by_grade: BTreeMap<String, usize> = ["A", "B", "C", "D"]
+        .iter()
+        .map(|g| (g.to_string(), 0))
+        .collect();
+    let mut listed_only = 0;
+    for r in &results {
+        match r.grade {
+            Some(g) => *by_grade.entry(g.as_str().to_string()).or_default() += 1,
+            None if r.reasons.contains(&Reason::BelowLandThreshold) => listed_only += 1,
+            None => {}
+        }
+    }
+    let tx = app.db.begin_write().await?;
+    let run = evaluation_run::ActiveModel {
+        scheme_id: Set(scheme_row.id),
+        year: Set(year),
+        status: Set("draft".into()),
+        inputs_sha256: Set(digest.clone()),
+        firms: Set(results.len() as i32),
+        created_by: Set(ctx.actor.id),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let rows: Vec<evaluation_result::ActiveModel> = results
+        .iter()
+        .map(|r| evaluation_result::ActiveModel {
+            run_id: Set(run.id),
+            enterprise_id: Set(r.id),
+            group_key: Set(r.group.clone()),
+            total: Set(r.total),
+            rank: Set(r.placement.map(|p| p.rank as i32)),
+            percentile: Set(r.placement.map(|p| p.percentile)),
+            grade_by_rank: Set(r.grade_by_rank.map(|g| g.as_str().to_string())),
+            grade: Set(r.grade.map(|g| g.as_str().to_string())),
+            items_json: Set(serde_json::to_string(&r.score.items).unwrap_or_else(|_| "[]".into())),
+            reasons_json: Set(serde_json::to_string(&r.reasons).unwrap_or_else(|_| "[]".into())),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        evaluation_result::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&tx)
+            .await?;
+    }
+    audit::record(&tx, &ctx.actor, &ctx.meta, Change {
+        action: "evaluate",
+        entity: "evaluation_run",
+        entity_id: run.id.to_string(),
+        before: None,
+        after: Some(json!({"year": year, "scheme": scheme.name, "firms": results.len(), "by_grade": by_grade, "listed_only": listed_only, "inputs_sha256": digest})),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(RunSummary {
+        run_id: run.id,
+        year,
+        scheme: scheme.name,
+        firms: results.len(),
+        by_grade,
+        listed_only,
+        inputs_sha256: digest,
+    })
+}
+
+/// (enterprise id, total, grade) of every result of a run, by enterprise id.
+pub async fn results(
+    app: &App,
+    ctx: &Ctx,
+    run_id: i64,
+) -> AppResult<Vec<(i64, f64, Option<String>)>> {
+    ctx.require(Permission::RunEvaluation)?;
+    Ok(evaluation_result::Entity::find()
+        .filter(evaluation_result::Column::RunId.eq(run_id))
+        .order_by_asc(evaluation_result::Column::EnterpriseId)
+        .all(app.db.read())
+        .await?
+        .into_iter()
+        .map(|r| (r.enterprise_id, r.total, r.grade))
+        .collect())
+}
