@@ -78,24 +78,29 @@ impl Indicator {
     /// The indicator's value for a firm, or `None` when a figure it needs is missing or its
     /// denominator is not positive.
     pub fn value(self, f: &FirmFigures) -> Option<f64> {
-        let ratio = |num: Option<f64>, den: Option<f64>| match (num, den) {
-            (Some(n), Some(d)) if d > 0.0 && n.is_finite() && d.is_finite() => Some(n / d),
+        match self.parts(f) {
+            Some((n, d)) if d > 0.0 && n.is_finite() && d.is_finite() => Some(n / d),
             _ => None,
-        };
+        }
+    }
+
+    /// (numerator, denominator) of the indicator in its unit, when both figures are known.
+    pub fn parts(self, f: &FirmFigures) -> Option<(f64, f64)> {
         let wan = |yuan: Option<i64>| yuan.map(|y| y as f64 / 10_000.0);
+        let both = |n: Option<f64>, d: Option<f64>| Some((n?, d?));
         match self {
-            Indicator::TaxPerMu => ratio(wan(f.evaluation_tax_yuan), f.land_mu),
-            Indicator::ValueAddedPerMu => ratio(wan(f.value_added_yuan), f.land_mu),
-            Indicator::ValueAddedPerEnergy => ratio(wan(f.value_added_yuan), f.energy_tce),
-            Indicator::ValueAddedPerEmission => ratio(wan(f.value_added_yuan), f.emissions_t),
+            Indicator::TaxPerMu => both(wan(f.evaluation_tax_yuan), f.land_mu),
+            Indicator::ValueAddedPerMu => both(wan(f.value_added_yuan), f.land_mu),
+            Indicator::ValueAddedPerEnergy => both(wan(f.value_added_yuan), f.energy_tce),
+            Indicator::ValueAddedPerEmission => both(wan(f.value_added_yuan), f.emissions_t),
             Indicator::LabourProductivity => {
-                ratio(wan(f.value_added_yuan), f.avg_staff.map(|s| s as f64))
+                both(wan(f.value_added_yuan), f.avg_staff.map(|s| s as f64))
             }
-            Indicator::RndIntensity => ratio(
+            Indicator::RndIntensity => both(
                 f.rnd_expense_yuan.map(|y| y as f64),
                 f.main_revenue_yuan.map(|y| y as f64),
             ),
-            Indicator::TaxPerKwh => ratio(
+            Indicator::TaxPerKwh => both(
                 f.evaluation_tax_yuan.map(|y| y as f64),
                 f.power_kwh.map(|k| k as f64),
             ),

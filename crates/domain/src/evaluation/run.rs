@@ -181,8 +181,7 @@ pub fn county_benchmarks(indicators: &[Indicator], firms: &[&FirmFigures]) -> Ve
         .map(|ind| {
             let (mut num, mut den) = (0.0, 0.0);
             for f in firms {
-                let parts = parts(*ind, f);
-                if let Some((n, d)) = parts
+                if let Some((n, d)) = ind.parts(f)
                     && d > 0.0
                 {
                     num += n;
@@ -192,27 +191,4 @@ pub fn county_benchmarks(indicators: &[Indicator], firms: &[&FirmFigures]) -> Ve
             (den > 0.0).then_some(num / den)
         })
         .collect()
-}
-
-/// (numerator, denominator) of an indicator in its unit, when both are known.
-fn parts(ind: Indicator, f: &FirmFigures) -> Option<(f64, f64)> {
-    let wan = |y: Option<i64>| y.map(|y| y as f64 / 10_000.0);
-    let both = |n: Option<f64>, d: Option<f64>| Some((n?, d?));
-    match ind {
-        Indicator::TaxPerMu => both(wan(f.evaluation_tax_yuan), f.land_mu),
-        Indicator::ValueAddedPerMu => both(wan(f.value_added_yuan), f.land_mu),
-        Indicator::ValueAddedPerEnergy => both(wan(f.value_added_yuan), f.energy_tce),
-        Indicator::ValueAddedPerEmission => both(wan(f.value_added_yuan), f.emissions_t),
-        Indicator::LabourProductivity => {
-            both(wan(f.value_added_yuan), f.avg_staff.map(|s| s as f64))
-        }
-        Indicator::RndIntensity => both(
-            f.rnd_expense_yuan.map(|y| y as f64),
-            f.main_revenue_yuan.map(|y| y as f64),
-        ),
-        Indicator::TaxPerKwh => both(
-            f.evaluation_tax_yuan.map(|y| y as f64),
-            f.power_kwh.map(|k| k as f64),
-        ),
-    }
 }
