@@ -156,15 +156,18 @@ const NAME_ALIASES: &[&str] = &[
 /// Land areas beyond this many 亩 in one row are refused as absurd (one parcel of 66 km²).
 pub const MAX_AREA_MU: f64 = 100_000.0;
 
+/// 序号: the row number people put in the first column; read and ignored.
+const SEQ: ColumnSpec = col(
+    "seq",
+    "序号",
+    &["编号", "序"],
+    ValueKind::Text { max_chars: 20 },
+    false,
+    "可留空，导入时忽略",
+);
+
 pub static ENTERPRISE_COLUMNS: &[ColumnSpec] = &[
-    col(
-        "seq",
-        "序号",
-        &["编号", "序"],
-        ValueKind::Text { max_chars: 20 },
-        false,
-        "可留空，导入时忽略",
-    ),
+    SEQ,
     col(
         "credit_code",
         "统一社会信用代码",
@@ -317,14 +320,7 @@ pub static ENTERPRISE_COLUMNS: &[ColumnSpec] = &[
 ];
 
 pub static PARCEL_COLUMNS: &[ColumnSpec] = &[
-    col(
-        "seq",
-        "序号",
-        &["编号", "序"],
-        ValueKind::Text { max_chars: 20 },
-        false,
-        "可留空，导入时忽略",
-    ),
+    SEQ,
     col(
         "certificate_no",
         "不动产权证号",
@@ -415,14 +411,7 @@ pub static PARCEL_COLUMNS: &[ColumnSpec] = &[
 ];
 
 pub static FIGURE_COLUMNS: &[ColumnSpec] = &[
-    col(
-        "seq",
-        "序号",
-        &["编号", "序"],
-        ValueKind::Text { max_chars: 20 },
-        false,
-        "可留空，导入时忽略",
-    ),
+    SEQ,
     col(
         "credit_code",
         "统一社会信用代码",

@@ -120,7 +120,11 @@ pub fn parse_form_value(key: &str, text: &str) -> Result<Option<FigureValue>, Fi
             FigureValue::Int(n.round() as i64)
         }
         FigureKind::Quantity => {
-            let max = if key == "land_mu" { 100_000.0 } else { 1e8 };
+            let max = if key == "land_mu" {
+                super::land::MAX_AREA_MU
+            } else {
+                1e8
+            };
             if n > max || (key == "land_mu" && n == 0.0) {
                 return Err(FieldError::new(key, "error.figures.out_of_range"));
             }

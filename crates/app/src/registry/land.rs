@@ -21,8 +21,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::{App, now};
 
-/// Land areas beyond this many 亩 are refused as absurd.
-pub const MAX_AREA_MU: f64 = 100_000.0;
+pub use wujin_xlsx::columns::MAX_AREA_MU;
 
 /// Whether a use is in force in `year`.
 pub fn in_use(u: &parcel_use::Model, year: i32) -> bool {
