@@ -8,7 +8,7 @@ use wujin_storage::{DatabaseTarget, Db};
 use wujin_web::AppState;
 
 use crate::config::{self, Config};
-use crate::{AuditCommand, Cli, Command, UserCommand, import_export};
+use crate::{AuditCommand, Cli, Command, ExportTarget, UserCommand, import_export};
 
 fn init_logging(filter: &str) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
@@ -110,17 +110,25 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let app = registry_app(&cfg).await?;
             import_export::import(&app, kind, &file, year, source.as_deref(), dry_run).await
         }
-        Command::Export(cmd) => {
+        Command::Export(ExportTarget::Registry(cmd)) => {
             let app = registry_app(&cfg).await?;
             import_export::export(&app, cmd).await
+        }
+        Command::Export(ExportTarget::Evaluation { run, file }) => {
+            let app = registry_app(&cfg).await?;
+            export_evaluation(&app, run, &file).await
         }
         Command::ImportTemplate { kind, file, year } => {
             let app = registry_app(&cfg).await?;
             import_export::template(&app, kind, &file, year).await
         }
-        Command::Evaluate { year, scheme } => {
+        Command::Evaluate {
+            year,
+            scheme,
+            publish,
+        } => {
             let app = registry_app(&cfg).await?;
-            evaluate(&app, year, scheme.as_deref()).await
+            evaluate(&app, year, scheme.as_deref(), publish).await
         }
         Command::Audit(AuditCommand::Verify) => {
             let db = Db::connect(&cfg.database_url)
@@ -358,9 +366,45 @@ async fn backup(url: &str, file: &std::path::Path) -> Result<ExitCode> {
     }
 }
 
-/// `wujin evaluate`: runs the year's evaluation and prints the run and its classes; a wrong
-/// year or scheme exits 2 with the reason.
-async fn evaluate(app: &App, year: i32, scheme: Option<&str>) -> anyhow::Result<ExitCode> {
+/// `wujin export evaluation --run ID FILE`: the run's results in the 公示 format, every firm
+/// of the run, with progress on stderr for large runs; an unknown run exits 2.
+async fn export_evaluation(app: &App, run: i64, file: &std::path::Path) -> Result<ExitCode> {
+    let mut report = |done: u64, total: u64| {
+        if total > 5_000 && done > 0 {
+            eprintln!("  … {done} / {total} results");
+        }
+    };
+    let filter = wujin_app::evaluation::results::ResultFilter::default();
+    match wujin_app::evaluation::results::export_xlsx(app, &Ctx::cli(), run, &filter, &mut report)
+        .await
+    {
+        Ok((bytes, rows)) => {
+            std::fs::write(file, &bytes)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            println!(
+                "{rows} result(s) of evaluation run {run} written to {}",
+                file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(wujin_app::AppError::NotFound) => {
+            eprintln!("there is no evaluation run {run}");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(describe(e)),
+    }
+}
+
+/// `wujin evaluate`: runs the year's evaluation and prints the run and its classes; with
+/// `--publish` it publishes the run and prints the end of publicity. A wrong year or scheme,
+/// or a publication refused (another run of the year published or final), exits 2 with the
+/// reason.
+async fn evaluate(
+    app: &App,
+    year: i32,
+    scheme: Option<&str>,
+    publish: bool,
+) -> anyhow::Result<ExitCode> {
     match wujin_app::evaluation::run(app, &Ctx::cli(), year, scheme).await {
         Ok(r) => {
             println!("评价运行 {}（{}，{} 家企业）", r.run_id, r.scheme, r.firms);
@@ -369,7 +413,38 @@ async fn evaluate(app: &App, year: i32, scheme: Option<&str>) -> anyhow::Result<
             }
             println!("  仅列示（规下，用地不足） {:>6}", r.listed_only);
             println!("run {} · inputs sha256 {}", r.run_id, r.inputs_sha256);
-            Ok(ExitCode::SUCCESS)
+            if !publish {
+                return Ok(ExitCode::SUCCESS);
+            }
+            match wujin_app::evaluation::publication::publish(app, &Ctx::cli(), r.run_id).await {
+                Ok(p) => {
+                    let end = p
+                        .publicity_ends_at
+                        .map(|t| {
+                            t.with_timezone(&wujin_domain::tz::china_tz())
+                                .format("%Y-%m-%d %H:%M")
+                                .to_string()
+                        })
+                        .unwrap_or_default();
+                    println!("已公示，公示期至 {end}（北京时间）");
+                    println!("published · publicity ends {end} (China time)");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(
+                    e @ (wujin_app::AppError::Conflict(_) | wujin_app::AppError::Validation(_)),
+                ) => {
+                    let other =
+                        wujin_app::evaluation::publication::view(app, &Ctx::cli(), r.run_id)
+                            .await
+                            .ok()
+                            .and_then(|v| v.blocking_run)
+                            .map(|b| format!(" (run {} is {})", b.id, b.status))
+                            .unwrap_or_default();
+                    eprintln!("run {} stays a draft: {}{other}", r.run_id, describe(e));
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e @ wujin_app::AppError::Validation(_)) => {
             eprintln!("{}", describe(e));

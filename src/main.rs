@@ -74,9 +74,9 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export the registry to an xlsx file.
+    /// Export to an xlsx file: the registry, or an evaluation run's results.
     #[command(subcommand)]
-    Export(ExportCommand),
+    Export(ExportTarget),
     /// Write a blank import template (with the dropdowns of towns, groups and tags) to FILE.
     ImportTemplate {
         #[arg(value_enum)]
@@ -97,6 +97,10 @@ pub enum Command {
         /// the county's averages as benchmarks).
         #[arg(long)]
         scheme: Option<String>,
+        /// Publish the run at once: the publicity period (公示) starts, the scheme is frozen,
+        /// towns and firms are notified; prints the end of publicity.
+        #[arg(long)]
+        publish: bool,
     },
 }
 
@@ -126,6 +130,22 @@ pub struct FilterArgs {
     /// Only this scale: above | below | unknown
     #[arg(long)]
     pub scale: Option<String>,
+}
+
+/// What `wujin export` writes.
+#[derive(Subcommand, Debug)]
+pub enum ExportTarget {
+    #[command(flatten)]
+    Registry(ExportCommand),
+    /// An evaluation run's results in the 公示 format (序号, 企业名称, 统一社会信用代码,
+    /// 所属镇街, 行业, 用地面积, each indicator, 得分, 排名, 类别), every firm of the run.
+    Evaluation {
+        /// The run's id (printed by `wujin evaluate`, shown on the runs page).
+        #[arg(long)]
+        run: i64,
+        /// The xlsx file to write.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -21,6 +21,11 @@ pub struct AppConfig {
     pub import_max_rows: u32,
     /// The most columns a sheet may declare or hold.
     pub import_max_columns: u32,
+    /// The department (by code) that runs the 亩均 evaluation (评价办): its staff run,
+    /// publish and finalise evaluations, decide objections and keep the 低散乱污 ledger.
+    pub evaluation_office: String,
+    /// The largest attachment (objection files, closure evidence), in MiB.
+    pub attachment_max_mb: u64,
 }
 
 impl Default for AppConfig {
@@ -34,6 +39,8 @@ impl Default for AppConfig {
             import_max_file_mb: 50,
             import_max_rows: 200_000,
             import_max_columns: 200,
+            evaluation_office: "jxj".to_string(),
+            attachment_max_mb: 20,
         }
     }
 }

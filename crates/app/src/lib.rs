@@ -2,6 +2,7 @@
 //! the data scope, validates through `domain`, writes through `storage` and records an audit
 //! event, all in one transaction. The HTML pages, the JSON API and the CLI all call these.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -13,6 +14,7 @@ pub mod departments;
 pub mod error;
 pub mod evaluation;
 pub mod login_log;
+pub mod low_end;
 pub mod notifications;
 pub mod page;
 pub mod registry;

@@ -72,6 +72,7 @@ impl Role {
                     | ViewLoginLog
                     | ViewCalendar
                     | ViewEnterprises
+                    | ViewEvaluation
             ),
             Role::Department => matches!(
                 permission,
@@ -81,6 +82,7 @@ impl Role {
                     | ViewCalendar
                     | ViewEnterprises
                     | EditFigures
+                    | ViewEvaluation
             ),
             Role::Town => matches!(
                 permission,
@@ -92,12 +94,18 @@ impl Role {
                     | ManageEnterprises
                     | EditFigures
                     | ViewContactPhone
+                    | ViewEvaluation
+                    | FileObjection
+                    | VerifyLowEnd
             ),
             Role::Cadre => matches!(
                 permission,
-                ViewCalendar | ViewEnterprises | ViewContactPhone
+                ViewCalendar | ViewEnterprises | ViewContactPhone | ViewEvaluation
             ),
-            Role::Enterprise => matches!(permission, ViewEnterprises | ViewContactPhone),
+            Role::Enterprise => matches!(
+                permission,
+                ViewEnterprises | ViewContactPhone | ViewEvaluation | FileObjection
+            ),
         }
     }
 
@@ -143,8 +151,16 @@ pub enum Permission {
     ManageDictionaries,
     /// See contact phone numbers unmasked.
     ViewContactPhone,
-    /// Run the 亩均 evaluation of a year and manage its schemes.
+    /// Run the 亩均 evaluation of a year and manage its schemes, publication, objections and
+    /// the 低散乱污 ledger (the evaluation office; department staff of the office unit get it
+    /// from the configuration, see `app::evaluation::require_office`).
     RunEvaluation,
+    /// Read evaluation results and explanations (always narrowed by data scope).
+    ViewEvaluation,
+    /// File an objection (异议) to a firm's result during publicity: the firm or its town.
+    FileObjection,
+    /// Verify 低散乱污 candidates of one's town (属地核实) and report on their disposal.
+    VerifyLowEnd,
 }
 
 /// The records a user may reach (数据范围). Computed from the role and unit; never stored.

@@ -143,6 +143,9 @@ pub const DEFAULT_TAGS: &[(&str, &str)] = &[
     ("listed", "上市企业"),
     ("future_factory", "未来工厂"),
     ("micro_park", "小微园入驻"),
+    // Screens of the 低散乱污 ledger the registry has no field for.
+    ("no_permit", "证照不全"),
+    ("no_pollution_control", "无污染治理设施"),
 ];
 
 /// Whether a firm owns or rents its land and buildings.
@@ -379,7 +382,9 @@ mod tests {
                 "specialised",
                 "listed",
                 "future_factory",
-                "micro_park"
+                "micro_park",
+                "no_permit",
+                "no_pollution_control"
             ]
         );
         assert!(DEFAULT_TAGS.contains(&("specialised", "专精特新")));

@@ -1,7 +1,7 @@
 //! The page shell: side menu (only the modules that exist and the caller may use),
 //! breadcrumbs, user menu with the unread count, flash message.
 
-use wujin_domain::access::Permission;
+use wujin_domain::access::{Permission, Role};
 
 use crate::extract::CurrentUser;
 use crate::i18n::{Lang, tr, trf};
@@ -138,6 +138,31 @@ fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
         groups.push(MenuGroup {
             title: tr(user.lang, "menu.group.registry"),
             items: registry,
+        });
+    }
+    let mut evaluation = Vec::new();
+    if a.can(Permission::ViewEvaluation) {
+        // The results item covers the run pages; the other items have their own paths.
+        let mut results = item("/evaluation", "menu.evaluation.results");
+        results.active = path == "/evaluation"
+            || path.starts_with("/evaluation/runs")
+            || path.starts_with("/evaluation/migration");
+        evaluation.push(results);
+        if a.role != Role::Cadre {
+            evaluation.push(item("/evaluation/objections", "menu.evaluation.objections"));
+        }
+        evaluation.push(item("/evaluation/measures", "menu.evaluation.measures"));
+        if a.role != Role::Enterprise {
+            evaluation.push(item("/evaluation/schemes", "menu.evaluation.schemes"));
+        }
+        if !matches!(a.role, Role::Enterprise | Role::Cadre) {
+            evaluation.push(item("/low-end", "menu.evaluation.low_end"));
+        }
+    }
+    if !evaluation.is_empty() {
+        groups.push(MenuGroup {
+            title: tr(user.lang, "menu.group.evaluation"),
+            items: evaluation,
         });
     }
     let mut admin = Vec::new();

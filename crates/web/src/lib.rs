@@ -58,7 +58,12 @@ pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
         && (path == "/imports"
             || path
                 .strip_prefix("/api/v1/imports/")
-                .is_some_and(|kind| !kind.is_empty() && !kind.contains('/')))
+                .is_some_and(|kind| !kind.is_empty() && !kind.contains('/'))
+            // Attachments: objection files and closure evidence.
+            || path == "/evaluation/objections"
+            || path == "/api/v1/evaluation/objections"
+            || (path.starts_with("/low-end/") && path.ends_with("/close"))
+            || (path.starts_with("/api/v1/evaluation/low-end/") && path.ends_with("/close")))
 }
 
 /// Refuses a body whose declared length exceeds the limit of its route before anything reads
@@ -166,8 +171,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves. Expired sessions are purged every ten minutes (safe
-/// from several instances at once).
+/// Serves until `shutdown` resolves. Expired sessions are purged every ten minutes and
+/// overdue 低散乱污 cases reminded every hour (both safe from several instances at once).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -185,6 +190,21 @@ pub async fn serve(
             }
         }
     });
+    // Overdue 低散乱污 cases remind their units hourly; each case at most once a China day,
+    // however many instances run this.
+    let reminder_app = state.app.clone();
+    let remind = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let today = wujin_app::low_end::today();
+            match wujin_app::low_end::remind_overdue(&reminder_app, today).await {
+                Ok(n) if n > 0 => tracing::info!(cases = n, "sent overdue reminders"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "overdue reminders failed"),
+            }
+        }
+    });
     let app = router(state);
     let res = axum::serve(
         listener,
@@ -193,5 +213,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     purge.abort();
+    remind.abort();
     res
 }

@@ -64,6 +64,57 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/imports/templates/{kind}.xlsx"),
     ("get", "/api/v1/enterprises/export.xlsx"),
     ("get", "/api/v1/figures/export.xlsx"),
+    ("post", "/api/v1/evaluation/low-end/generate"),
+    ("get", "/api/v1/evaluation/low-end"),
+    ("get", "/api/v1/evaluation/low-end.xlsx"),
+    ("get", "/api/v1/evaluation/low-end/totals"),
+    ("get", "/api/v1/evaluation/low-end/{id}"),
+    ("post", "/api/v1/evaluation/low-end/{id}/verify"),
+    ("put", "/api/v1/evaluation/low-end/{id}/plan"),
+    ("post", "/api/v1/evaluation/low-end/{id}/progress"),
+    (
+        "post",
+        "/api/v1/evaluation/low-end/{id}/steps/{step_id}/done",
+    ),
+    ("post", "/api/v1/evaluation/low-end/{id}/close"),
+    (
+        "get",
+        "/api/v1/evaluation/low-end/{id}/attachments/{attachment_id}",
+    ),
+    ("get", "/api/v1/evaluation/runs/{id}/measures"),
+    ("get", "/api/v1/evaluation/runs/{id}/measures.xlsx"),
+    ("post", "/api/v1/evaluation/runs/{id}/recompute"),
+    ("post", "/api/v1/evaluation/runs/{id}/publish"),
+    ("post", "/api/v1/evaluation/runs/{id}/finalise"),
+    ("get", "/api/v1/evaluation/runs/{id}/diff"),
+    ("get", "/api/v1/evaluation/objections"),
+    ("post", "/api/v1/evaluation/objections"),
+    ("get", "/api/v1/evaluation/objections/{id}"),
+    ("post", "/api/v1/evaluation/objections/{id}/accept"),
+    ("post", "/api/v1/evaluation/objections/{id}/reject"),
+    (
+        "get",
+        "/api/v1/evaluation/objections/{id}/attachments/{attachment_id}",
+    ),
+    ("get", "/api/v1/evaluation/runs"),
+    ("post", "/api/v1/evaluation/runs"),
+    ("get", "/api/v1/evaluation/runs/{id}"),
+    ("get", "/api/v1/evaluation/runs/{id}/results"),
+    ("get", "/api/v1/evaluation/runs/{id}/results.xlsx"),
+    (
+        "get",
+        "/api/v1/evaluation/runs/{id}/results/{enterprise_id}",
+    ),
+    ("get", "/api/v1/evaluation/runs/{id}/distribution"),
+    ("get", "/api/v1/evaluation/migration"),
+    ("get", "/api/v1/evaluation/schemes"),
+    ("post", "/api/v1/evaluation/schemes"),
+    ("get", "/api/v1/evaluation/schemes/{id}"),
+    ("put", "/api/v1/evaluation/schemes/{id}"),
+    ("post", "/api/v1/evaluation/schemes/{id}/copy"),
+    ("get", "/api/v1/evaluation/schemes/{id}/toml"),
+    ("post", "/api/v1/evaluation/schemes/import"),
+    ("post", "/api/v1/evaluation/schemes/{id}/benchmarks"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -111,7 +162,10 @@ async fn the_document_is_public_json_listing_every_route() {
             &path
                 .replace("{id}", "1")
                 .replace("{year}", "2024")
-                .replace("{kind}", "enterprises"),
+                .replace("{kind}", "enterprises")
+                .replace("{enterprise_id}", "1")
+                .replace("{step_id}", "1")
+                .replace("{attachment_id}", "1"),
         );
         let req = match *method {
             "get" => c.get(&url),

@@ -705,6 +705,20 @@ impl Generator {
         if in_micro_park {
             tags.push("micro_park");
         }
+        // A few small firms lack permits or pollution control (the 乱 and 污 screens of the
+        // 低散乱污 ledger); most of them are the low-end firms. Drawn last, so the firm's
+        // other values do not depend on them.
+        let (no_permit, no_control) = match role {
+            Role::LowEnd => (0.35, 0.3),
+            Role::Below => (0.004, 0.003),
+            _ => (0.0, 0.0),
+        };
+        if rng.chance(no_permit) {
+            tags.push("no_permit");
+        }
+        if rng.chance(no_control) {
+            tags.push("no_pollution_control");
+        }
 
         DemoFirm {
             credit_code,

@@ -3,6 +3,8 @@
 //! missing values, ranks and A/B/C/D classes within a group, vetoes, and what would lift a
 //! firm one class. No IO: runs, schemes and publication live in the layers above.
 
+pub mod adjustments;
+pub mod explain;
 pub mod grading;
 pub mod indicator;
 pub mod low_end;
@@ -11,6 +13,8 @@ pub mod run;
 pub mod scheme;
 pub mod scoring;
 
+pub use adjustments::{AdjustmentItem, AdjustmentRules, Adjustments, AppliedAdjustment, adjust};
+pub use explain::{Lift, Standing, Target, lift, lifts, next_boundary, standing, target};
 pub use grading::{ClassCuts, Grade, Placement, Veto, apply_veto, grade_by_group, grade_group};
 pub use indicator::{FirmFigures, Indicator};
 pub use run::{FirmFlags, FirmInput, FirmResult, Reason, county_benchmarks, evaluate};

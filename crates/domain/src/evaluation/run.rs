@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::adjustments::{Adjustments, adjust};
 use super::grading::{Grade, Placement, Veto, apply_veto, grade_group};
 use super::indicator::{FirmFigures, Indicator};
 use super::scheme::EvaluationScheme;
@@ -33,10 +34,13 @@ pub struct FirmInput {
     /// Not graded this year (new firm, utility, project under construction): managed as the
     /// scheme's `unrated_as`.
     pub unrated: bool,
+    /// The registry tags the firm holds (codes), for the scheme's bonus and penalty items.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// Why a firm's result is what it is, beyond its score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     /// A flag vetoed the class (the flag's name, and what it did).
@@ -47,6 +51,9 @@ pub enum Reason {
     Unrated { managed_as: Grade },
     /// 规下 on less land than the scheme grades: listed only.
     BelowLandThreshold,
+    /// A bonus (`points > 0`) or penalty item of the scheme applied: the points it added to
+    /// the total after its side's cap (so the items' points add up to the adjustment).
+    Adjustment { label: String, points: f64 },
 }
 
 /// One firm's result.
@@ -56,7 +63,11 @@ pub struct FirmResult {
     /// `above/power_tools`, `below/other`, or just the scale when not ranking by group.
     pub group: String,
     pub score: FirmScore,
-    /// Full precision.
+    /// Bonus minus penalty points (after the caps) included in `total`; 0 for firms that
+    /// are not ranked.
+    #[serde(default)]
+    pub adjustment: f64,
+    /// Full precision: the items' points plus `adjustment`.
     pub total: f64,
     /// Rank in the group; `None` for firms that are not ranked.
     pub placement: Option<Placement>,
@@ -113,6 +124,7 @@ pub fn evaluate(scheme: &EvaluationScheme, firms: &[FirmInput]) -> Vec<FirmResul
             FirmResult {
                 id: f.id,
                 group: group_key(scheme, f),
+                adjustment: 0.0,
                 total: 0.0,
                 score,
                 placement: None,
@@ -142,9 +154,19 @@ pub fn evaluate(scheme: &EvaluationScheme, firms: &[FirmInput]) -> Vec<FirmResul
         let mut scores: Vec<FirmScore> =
             members.iter().map(|&i| results[i].score.clone()).collect();
         fill_missing_with_group_average(&mut scores);
-        let totals: Vec<f64> = scores.iter().map(FirmScore::total).collect();
+        let adjustments: Vec<Adjustments> = members
+            .iter()
+            .map(|&i| adjust(&scheme.adjustments, &firms[i].tags))
+            .collect();
+        let totals: Vec<f64> = scores
+            .iter()
+            .zip(&adjustments)
+            .map(|(s, a)| s.total() + a.net())
+            .collect();
         let placements = grade_group(&totals, &scheme.cuts);
-        for ((&i, score), placement) in members.iter().zip(scores).zip(placements) {
+        for (((&i, score), placement), adj) in
+            members.iter().zip(scores).zip(placements).zip(adjustments)
+        {
             let r = &mut results[i];
             for item in &score.items {
                 if item.filled_from_group_average {
@@ -152,6 +174,13 @@ pub fn evaluate(scheme: &EvaluationScheme, firms: &[FirmInput]) -> Vec<FirmResul
                         indicator: item.rule.indicator,
                     });
                 }
+            }
+            r.adjustment = adj.net();
+            for a in adj.items {
+                r.reasons.push(Reason::Adjustment {
+                    label: a.label,
+                    points: a.applied,
+                });
             }
             r.score = score;
             r.placement = Some(placement);
@@ -168,7 +197,7 @@ pub fn evaluate(scheme: &EvaluationScheme, firms: &[FirmInput]) -> Vec<FirmResul
         }
     }
     for r in &mut results {
-        r.total = r.score.total();
+        r.total = r.score.total() + r.adjustment;
     }
     results
 }

@@ -22,6 +22,7 @@ fn firm(id: i64, scale: Scale, group: &str, tax_wan: i64, land: f64) -> FirmInpu
         },
         flags: FirmFlags::default(),
         unrated: false,
+        tags: Vec::new(),
     }
 }
 

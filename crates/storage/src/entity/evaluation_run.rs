@@ -14,6 +14,14 @@ pub struct Model {
     pub firms: i32,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// Start of the publicity period (公示).
+    pub published_at: Option<DateTimeUtc>,
+    /// End of the publicity period: objections are filed before it.
+    pub publicity_ends_at: Option<DateTimeUtc>,
+    pub finalised_at: Option<DateTimeUtc>,
+    /// The run this one corrects (after an accepted objection).
+    pub supersedes_run_id: Option<i64>,
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261129_000001_platform;
 mod m20261129_000002_registry;
 mod m20261129_000003_evaluation;
+mod m20261129_000004_evaluation_workflow;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_platform::Migration),
             Box::new(m20261129_000002_registry::Migration),
             Box::new(m20261129_000003_evaluation::Migration),
+            Box::new(m20261129_000004_evaluation_workflow::Migration),
         ]
     }
 }

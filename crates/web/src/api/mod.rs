@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod departments;
+pub mod evaluation;
 pub mod login_log;
 pub mod me;
 pub mod notifications;
@@ -38,6 +39,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(tokens::routes())
         .merge(calendar::routes())
         .merge(registry::routes(max_upload))
+        .merge(evaluation::routes())
         .merge(openapi::routes())
 }
 

@@ -172,7 +172,15 @@ pub struct ApiDoc;
 /// The document, built once.
 pub fn document() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOC.get_or_init(ApiDoc::openapi)
+    DOC.get_or_init(|| {
+        let mut doc = ApiDoc::openapi();
+        for part in crate::api::evaluation::docs() {
+            doc.merge(part);
+        }
+        // The security requirements, tags and descriptions reach the merged paths too.
+        Security.modify(&mut doc);
+        doc
+    })
 }
 
 /// This OpenAPI document (OpenAPI 3.1, JSON).

@@ -11,6 +11,7 @@ pub mod api_docs;
 pub mod auth;
 pub mod choices;
 pub mod enterprises;
+pub mod evaluation;
 pub mod history;
 pub mod home;
 pub mod imports;
@@ -41,6 +42,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(admin_calendar::routes())
         .merge(admin_dictionaries::routes())
         .merge(enterprises::routes())
+        .merge(evaluation::routes())
         .merge(imports::routes(max_upload))
         .merge(api_docs::routes())
 }

@@ -79,6 +79,18 @@ struct DetailPage {
     can_edit_figures: bool,
     /// The year the "enter figures" button opens: last year.
     entry_year: i32,
+    /// The firm's classes in the evaluation runs the caller sees.
+    show_grades: bool,
+    grades: Vec<GradeRow>,
+}
+
+pub(super) struct GradeRow {
+    run_id: i64,
+    year: i32,
+    status: String,
+    total: String,
+    rank: String,
+    grade: String,
 }
 
 #[derive(Deserialize)]
@@ -194,6 +206,23 @@ pub(super) async fn detail(
         wujin_app::registry::figures::of_enterprise(&state.app, &user.ctx, id).await?;
     figures.sort_by_key(|f| f.year);
     let history = enterprise_history(&state, &user.ctx, lang, id, &d.cadres).await?;
+    let show_grades = user.actor().can(Permission::ViewEvaluation);
+    let grades = if show_grades {
+        wujin_app::evaluation::firm::grades_of_firm(&state.app, &user.ctx, id)
+            .await?
+            .into_iter()
+            .map(|g| GradeRow {
+                run_id: g.run_id,
+                year: g.year,
+                status: g.status,
+                total: wujin_domain::evaluation::display_points(g.total),
+                rank: g.rank.map(|r| r.to_string()).unwrap_or_default(),
+                grade: g.grade.unwrap_or_default(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = page_ctx(
         &state,
         &user,
@@ -227,6 +256,8 @@ pub(super) async fn detail(
         can_manage: a.can(Permission::ManageEnterprises),
         can_edit_figures: a.can(Permission::EditFigures),
         entry_year: this_year() - 1,
+        show_grades,
+        grades,
         page,
         e,
         cadres: d.cadres,

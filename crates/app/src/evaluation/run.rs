@@ -4,20 +4,21 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use wujin_domain::access::Permission;
 use wujin_domain::enterprise::{EnterpriseStatus, Scale, derive_scale};
 use wujin_domain::evaluation::{
-    EvaluationScheme, FirmFigures, FirmFlags, FirmInput, Reason, ScoringRules, county_benchmarks,
-    evaluate,
+    EvaluationScheme, FirmFigures, FirmFlags, FirmInput, FirmResult, Reason, evaluate,
 };
 use wujin_storage::entity::{
     enterprise, evaluation_result, evaluation_run, evaluation_scheme, yearly_figures,
 };
 
+use super::require_office;
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
@@ -47,7 +48,7 @@ fn evaluated(status: &str) -> bool {
 }
 
 /// The firms of `year` as the evaluation sees them, in id order.
-async fn inputs(app: &App, year: i32) -> AppResult<Vec<FirmInput>> {
+pub(crate) async fn inputs(app: &App, year: i32) -> AppResult<Vec<FirmInput>> {
     let db = app.db.read();
     let firms: Vec<enterprise::Model> = enterprise::Entity::find()
         .order_by_asc(enterprise::Column::Id)
@@ -65,6 +66,7 @@ async fn inputs(app: &App, year: i32) -> AppResult<Vec<FirmInput>> {
         .collect();
     let ids: Vec<i64> = firms.iter().map(|e| e.id).collect();
     let land = land_for_firms(db, &ids, year).await?;
+    let mut tags = super::schemes::tag_codes(db).await?;
     Ok(firms
         .into_iter()
         .filter_map(|e| {
@@ -103,24 +105,10 @@ async fn inputs(app: &App, year: i32) -> AppResult<Vec<FirmInput>> {
                     falsified_data: f.falsified_data,
                 },
                 unrated,
+                tags: tags.remove(&e.id).unwrap_or_default(),
             })
         })
         .collect())
-}
-
-/// Benchmarks from the county's own figures of the year; an indicator nobody reports keeps the
-/// default's benchmark.
-fn with_county_benchmarks(rules: &mut ScoringRules, firms: &[&FirmFigures]) {
-    let indicators: Vec<_> = rules.items.iter().map(|i| i.indicator).collect();
-    for (item, b) in rules
-        .items
-        .iter_mut()
-        .zip(county_benchmarks(&indicators, firms))
-    {
-        if let Some(b) = b.filter(|b| b.is_finite() && *b > 0.0) {
-            item.benchmark = b;
-        }
-    }
 }
 
 /// The scheme named `name`, or the year's default scheme — created on first use with the
@@ -155,19 +143,10 @@ async fn scheme_for(
             wanted,
         )]));
     }
+    // Benchmarks from the county's own figures of the year; an indicator nobody reports
+    // keeps the default's benchmark.
     let mut s = EvaluationScheme::default_for(year);
-    let above: Vec<&FirmFigures> = firms
-        .iter()
-        .filter(|f| f.scale == Scale::Above)
-        .map(|f| &f.figures)
-        .collect();
-    let below: Vec<&FirmFigures> = firms
-        .iter()
-        .filter(|f| f.scale == Scale::Below)
-        .map(|f| &f.figures)
-        .collect();
-    with_county_benchmarks(&mut s.above, &above);
-    with_county_benchmarks(&mut s.below, &below);
+    s.set_county_benchmarks(firms);
     let tx = app.db.begin_write().await?;
     let t = now();
     let m = evaluation_scheme::ActiveModel {
@@ -201,7 +180,7 @@ async fn scheme_for(
 /// Evaluates `year` under the scheme `scheme` (default: the year's default scheme) and stores
 /// the run as a draft with one result per firm.
 pub async fn run(app: &App, ctx: &Ctx, year: i32, scheme: Option<&str>) -> AppResult<RunSummary> {
-    ctx.require(Permission::RunEvaluation)?;
+    require_office(app, ctx).await?;
     if !(1990..=2100).contains(&year) {
         return Err(AppError::field("year", "error.figures.year_invalid"));
     }
@@ -210,39 +189,153 @@ pub async fn run(app: &App, ctx: &Ctx, year: i32, scheme: Option<&str>) -> AppRe
         return Err(AppError::field("year", "error.evaluation.no_figures"));
     }
     let (scheme_row, scheme) = scheme_for(app, ctx, year, scheme, &firms).await?;
-    let results = evaluate(&scheme, &firms);
-    let digest = hex::encode(Sha256::digest(
-        serde_json::to_vec(&(&scheme, &firms)).map_err(|e| AppError::Internal(e.to_string()))?,
-    ));
-    let mut by_grade: BTreeMap<String, usize> = ["A", "B", "C", "D"]
-        .iter()
-        .map(|g| (g.to_string(), 0))
-        .collect();
-    let mut listed_only = 0;
-    for r in &results {
-        match r.grade {
-            Some(g) => *by_grade.entry(g.as_str().to_string()).or_default() += 1,
-            None if r.reasons.contains(&Reason::BelowLandThreshold) => listed_only += 1,
-            None => {}
+    let e = Evaluation::of(scheme_row.id, scheme, &firms)?;
+    let tx = app.db.begin_write().await?;
+    let run = store(&tx, ctx, year, &e, RunStart::draft()).await?;
+    tx.commit().await?;
+    Ok(e.summary(run.id, year))
+}
+
+/// A year evaluated under a scheme, not stored yet.
+pub(crate) struct Evaluation {
+    pub scheme_id: i64,
+    pub scheme: EvaluationScheme,
+    pub results: Vec<FirmResult>,
+    /// SHA-256 of the scheme and the inputs: equal digests mean equal results.
+    pub digest: String,
+    pub by_grade: BTreeMap<String, usize>,
+    pub listed_only: usize,
+}
+
+impl Evaluation {
+    fn of(scheme_id: i64, scheme: EvaluationScheme, firms: &[FirmInput]) -> AppResult<Evaluation> {
+        let results = evaluate(&scheme, firms);
+        let digest = hex::encode(Sha256::digest(
+            serde_json::to_vec(&(&scheme, firms)).map_err(|e| AppError::Internal(e.to_string()))?,
+        ));
+        let mut by_grade: BTreeMap<String, usize> = ["A", "B", "C", "D"]
+            .iter()
+            .map(|g| (g.to_string(), 0))
+            .collect();
+        let mut listed_only = 0;
+        for r in &results {
+            match r.grade {
+                Some(g) => *by_grade.entry(g.as_str().to_string()).or_default() += 1,
+                None if r.reasons.contains(&Reason::BelowLandThreshold) => listed_only += 1,
+                None => {}
+            }
+        }
+        Ok(Evaluation {
+            scheme_id,
+            scheme,
+            results,
+            digest,
+            by_grade,
+            listed_only,
+        })
+    }
+
+    pub(crate) fn summary(&self, run_id: i64, year: i32) -> RunSummary {
+        RunSummary {
+            run_id,
+            year,
+            scheme: self.scheme.name.clone(),
+            firms: self.results.len(),
+            by_grade: self.by_grade.clone(),
+            listed_only: self.listed_only,
+            inputs_sha256: self.digest.clone(),
         }
     }
-    let tx = app.db.begin_write().await?;
+}
+
+/// Evaluates `year` again under the stored scheme `scheme_row`, with the registry's current
+/// data (a draft's recomputation, the run that corrects a published one).
+pub(crate) async fn evaluate_under(
+    app: &App,
+    year: i32,
+    scheme_row: &evaluation_scheme::Model,
+) -> AppResult<Evaluation> {
+    let firms = inputs(app, year).await?;
+    if firms.is_empty() {
+        return Err(AppError::field("year", "error.evaluation.no_figures"));
+    }
+    let scheme = EvaluationScheme::from_toml(&scheme_row.toml).map_err(|e| {
+        AppError::Validation(vec![FieldError::with_detail(
+            "scheme",
+            e.key(),
+            e.to_string(),
+        )])
+    })?;
+    Evaluation::of(scheme_row.id, scheme, &firms)
+}
+
+/// How a stored run starts: a draft, or (correcting a published run) already published.
+pub(crate) struct RunStart {
+    pub status: &'static str,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub publicity_ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub supersedes_run_id: Option<i64>,
+    pub note: Option<String>,
+}
+
+impl RunStart {
+    pub(crate) fn draft() -> RunStart {
+        RunStart {
+            status: "draft",
+            published_at: None,
+            publicity_ends_at: None,
+            supersedes_run_id: None,
+            note: None,
+        }
+    }
+}
+
+/// Stores `e` as a new run of `year` with one result per firm, audited, inside `tx`.
+pub(crate) async fn store(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    year: i32,
+    e: &Evaluation,
+    start: RunStart,
+) -> AppResult<evaluation_run::Model> {
     let run = evaluation_run::ActiveModel {
-        scheme_id: Set(scheme_row.id),
+        scheme_id: Set(e.scheme_id),
         year: Set(year),
-        status: Set("draft".into()),
-        inputs_sha256: Set(digest.clone()),
-        firms: Set(results.len() as i32),
+        status: Set(start.status.into()),
+        inputs_sha256: Set(e.digest.clone()),
+        firms: Set(e.results.len() as i32),
         created_by: Set(ctx.actor.id),
         created_at: Set(now()),
+        published_at: Set(start.published_at),
+        publicity_ends_at: Set(start.publicity_ends_at),
+        supersedes_run_id: Set(start.supersedes_run_id),
+        note: Set(start.note),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
+    insert_results(tx, run.id, &e.results).await?;
+    audit::record(tx, &ctx.actor, &ctx.meta, Change {
+        action: "evaluate",
+        entity: "evaluation_run",
+        entity_id: run.id.to_string(),
+        before: None,
+        after: Some(json!({"year": year, "scheme": e.scheme.name, "firms": e.results.len(), "by_grade": e.by_grade, "listed_only": e.listed_only, "inputs_sha256": e.digest, "status": run.status, "supersedes_run_id": run.supersedes_run_id})),
+    })
+    .await?;
+    Ok(run)
+}
+
+/// Writes the results of run `run_id`, inside `tx`.
+pub(crate) async fn insert_results(
+    tx: &DatabaseTransaction,
+    run_id: i64,
+    results: &[FirmResult],
+) -> AppResult<()> {
     let rows: Vec<evaluation_result::ActiveModel> = results
         .iter()
         .map(|r| evaluation_result::ActiveModel {
-            run_id: Set(run.id),
+            run_id: Set(run_id),
             enterprise_id: Set(r.id),
             group_key: Set(r.group.clone()),
             total: Set(r.total),
@@ -257,27 +350,10 @@ pub async fn run(app: &App, ctx: &Ctx, year: i32, scheme: Option<&str>) -> AppRe
         .collect();
     for chunk in rows.chunks(500) {
         evaluation_result::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&tx)
+            .exec_without_returning(tx)
             .await?;
     }
-    audit::record(&tx, &ctx.actor, &ctx.meta, Change {
-        action: "evaluate",
-        entity: "evaluation_run",
-        entity_id: run.id.to_string(),
-        before: None,
-        after: Some(json!({"year": year, "scheme": scheme.name, "firms": results.len(), "by_grade": by_grade, "listed_only": listed_only, "inputs_sha256": digest})),
-    })
-    .await?;
-    tx.commit().await?;
-    Ok(RunSummary {
-        run_id: run.id,
-        year,
-        scheme: scheme.name,
-        firms: results.len(),
-        by_grade,
-        listed_only,
-        inputs_sha256: digest,
-    })
+    Ok(())
 }
 
 /// (enterprise id, total, grade) of every result of a run, by enterprise id.
@@ -286,7 +362,7 @@ pub async fn results(
     ctx: &Ctx,
     run_id: i64,
 ) -> AppResult<Vec<(i64, f64, Option<String>)>> {
-    ctx.require(Permission::RunEvaluation)?;
+    require_office(app, ctx).await?;
     Ok(evaluation_result::Entity::find()
         .filter(evaluation_result::Column::RunId.eq(run_id))
         .order_by_asc(evaluation_result::Column::EnterpriseId)

@@ -1,0 +1,34 @@
+//! The evaluation over JSON, under `/api/v1/evaluation/…`: runs and results, explanations,
+//! publication and objections, schemes, class measures and the 低散乱污 ledger. Always inside
+//! the caller's data scope: a firm outside it answers 404.
+
+pub mod low_end;
+pub mod measures;
+pub mod objections;
+pub mod results;
+pub mod schemes;
+
+use axum::Router;
+use utoipa::OpenApi;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(results::routes())
+        .merge(objections::routes())
+        .merge(schemes::routes())
+        .merge(measures::routes())
+        .merge(low_end::routes())
+}
+
+/// The parts of the API document this module adds.
+pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        results::Doc::openapi(),
+        objections::Doc::openapi(),
+        schemes::Doc::openapi(),
+        measures::Doc::openapi(),
+        low_end::Doc::openapi(),
+    ]
+}
