@@ -62,7 +62,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 "Preparing the demo database {} …",
                 wujin_storage::db::redact(&url)
             );
-            let filled = wujin_app::demo::fill(&app).await?;
+            let filled = wujin_app::demo::fill_with_history(&app).await?;
             eprintln!(
                 "{}",
                 if filled {

@@ -125,6 +125,75 @@ async fn run(dir: &Path) {
     }
 }
 
+/// The results page of the latest run, as the page asks for it: the run's header (its counts
+/// per class) and one page of results, under the page's filters and sorts. 400 requests.
+async fn results(dir: &Path) {
+    use wujin_app::PageRequest;
+    use wujin_app::evaluation::results::{ResultFilter, get_run, list_runs, results};
+    let app = open(dir).await;
+    let ctx = Ctx::cli();
+    let run_id = list_runs(&app, &ctx, &Default::default(), PageRequest::default())
+        .await
+        .expect("runs")
+        .items
+        .first()
+        .expect("a run: run the `run` step first")
+        .id;
+    let towns: Vec<i64> = wujin_app::departments::all(app.db.read())
+        .await
+        .expect("towns")
+        .iter()
+        .filter(|d| matches!(d.kind.as_str(), "town" | "street" | "zone"))
+        .map(|d| d.id)
+        .collect();
+    let groups: Vec<i64> = wujin_app::registry::dictionaries::entries(
+        app.db.read(),
+        wujin_app::registry::dictionaries::Dictionary::IndustryGroup,
+    )
+    .await
+    .expect("groups")
+    .iter()
+    .map(|g| g.id)
+    .collect();
+    let grades = ["A", "B", "C", "D", "listed", "unrated"];
+    let sorts = ["score", "rank", "name"];
+    let mut times = Vec::new();
+    let mut total = 0;
+    for i in 0..400usize {
+        // Every fifth request unfiltered; the others with one to four filters.
+        let f = ResultFilter {
+            grade: (i % 5 == 1 || i % 5 == 4).then(|| grades[i % grades.len()].to_string()),
+            group: (i % 5 >= 2).then(|| groups[i % groups.len()]),
+            town: (i % 5 >= 3).then(|| towns[i % towns.len()]),
+            scale: (i % 5 == 4).then(|| if i % 2 == 0 { "above" } else { "below" }.into()),
+            q: (i % 20 == 7).then(|| "五金".to_string()),
+            sort: Some(sorts[i % sorts.len()].to_string()),
+            dir: None,
+        };
+        let page = PageRequest {
+            page: if i % 10 == 9 { 50 } else { 1 + (i as u64 % 3) },
+            per_page: 50,
+        };
+        let t = Instant::now();
+        let run = get_run(&app, &ctx, run_id).await.expect("run");
+        let p = results(&app, &ctx, run_id, &f, page)
+            .await
+            .expect("results");
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        total += p.total;
+        assert_eq!(run.id, run_id);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    let pct = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    println!(
+        "results: 400 pages of run {run_id} (header + 50 rows; none to four filters, three sorts, every 10th page 50) over {FIRMS} firms: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (avg {} matches)",
+        pct(0.5),
+        pct(0.99),
+        times[times.len() - 1],
+        total / 400
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -140,6 +209,7 @@ fn main() {
         "score" => score(),
         "prepare" => rt.block_on(prepare(&dir)),
         "run" => rt.block_on(run(&dir)),
+        "results" => rt.block_on(results(&dir)),
         other => {
             eprintln!("unknown step {other}: score | prepare DIR | run DIR | results DIR");
             std::process::exit(2);

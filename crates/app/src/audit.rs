@@ -338,6 +338,20 @@ pub async fn entities(app: &App, ctx: &Ctx) -> AppResult<Vec<String>> {
     Ok(rows)
 }
 
+/// The distinct actions in the log, for the action filter.
+pub async fn actions(app: &App, ctx: &Ctx) -> AppResult<Vec<String>> {
+    ctx.require(Permission::ViewAudit)?;
+    let rows: Vec<String> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Action)
+        .distinct()
+        .order_by_asc(audit_event::Column::Action)
+        .into_tuple()
+        .all(app.db.read())
+        .await?;
+    Ok(rows)
+}
+
 /// Result of walking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {

@@ -140,3 +140,11 @@ pub async fn fill(app: &App) -> AppResult<bool> {
     crate::demo_registry::fill_registry(app, &Default::default(), &mut |_, _| {}).await?;
     Ok(true)
 }
+
+/// [`fill`], then the evaluation history of [`crate::demo_evaluation`] while there is no
+/// evaluation run: what `wujin demo` serves.
+pub async fn fill_with_history(app: &App) -> AppResult<bool> {
+    let city = fill(app).await?;
+    let history = crate::demo_evaluation::fill_evaluation(app).await?;
+    Ok(city || history.is_some())
+}

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod config;
 pub mod context;
 pub mod demo;
+pub mod demo_evaluation;
 pub mod demo_registry;
 pub mod departments;
 pub mod error;

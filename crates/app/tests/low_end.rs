@@ -144,12 +144,20 @@ async fn screening_verification_plan_and_closure_on_the_demo_city() {
     for k in [
         "missing_permits",
         "no_pollution_control",
-        "outside_park_below_size",
         "low_tax_per_mu",
         "repeated_d",
     ] {
         assert!(s.by_criterion[k] > 0, "{k}: {s:?}");
     }
+    // 散 alone is opt-in: the default scheme does not screen for it.
+    assert_eq!(
+        s.by_criterion
+            .get("outside_park_below_size")
+            .copied()
+            .unwrap_or(0),
+        0,
+        "{s:?}"
+    );
 
     // Every case meets the screens it names, checked against the registry and the runs.
     let cases = low_end_case::Entity::find()

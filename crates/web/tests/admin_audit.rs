@@ -227,3 +227,41 @@ async fn only_admin_and_leader_may_read_the_log() {
     let anon = t.client().get(t.url("/admin/audit")).send().await.unwrap();
     assert_eq!(anon.status(), 303);
 }
+
+#[tokio::test]
+async fn every_action_and_entity_in_the_demo_log_has_a_label() {
+    use wujin_web::i18n::{Lang, has};
+    let t = TestApp::spawn().await;
+    wujin_app::demo::fill_with_history(&t.app).await.unwrap();
+    let ctx = Ctx::cli();
+    let actions = wujin_app::audit::actions(&t.app, &ctx).await.unwrap();
+    let entities = wujin_app::audit::entities(&t.app, &ctx).await.unwrap();
+    assert!(actions.contains(&"publish".to_string()), "{actions:?}");
+    assert!(
+        entities.contains(&"low_end_case".to_string()),
+        "{entities:?}"
+    );
+    for lang in [Lang::ZhCn, Lang::En] {
+        for a in &actions {
+            assert!(
+                has(lang, &format!("audit.actions.{a}")),
+                "{lang:?}: action {a}"
+            );
+        }
+        for e in &entities {
+            assert!(
+                has(lang, &format!("audit.entities.{e}")),
+                "{lang:?}: entity {e}"
+            );
+        }
+    }
+    // The action filter offers what the log holds, labelled.
+    let c = t.login_with("admin", wujin_app::demo::DEMO_PASSWORD).await;
+    let (s, page) = get_text(&c, &t, "/admin/audit?action=publish").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains(r#"<option value="publish" selected>发布公示</option>"#),
+        "{page}"
+    );
+    assert!(page.contains("评价批次"), "{page}");
+}

@@ -341,6 +341,16 @@ pub async fn recompute(app: &App, ctx: &Ctx, id: i64) -> AppResult<RunSummary> {
 /// `publicity_days`; the scheme is frozen; every town user and every enterprise user of a firm
 /// in the run is told. Refused while another run of the year is published or final.
 pub async fn publish(app: &App, ctx: &Ctx, id: i64) -> AppResult<RunInfo> {
+    publish_at(app, ctx, id, now()).await
+}
+
+/// [`publish`] with the publicity starting at `published_at` (the demo's past years).
+pub(crate) async fn publish_at(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    published_at: DateTime<Utc>,
+) -> AppResult<RunInfo> {
     require_office(app, ctx).await?;
     let tx = app.db.begin_write().await?;
     let run = evaluation_run::Entity::find_by_id(id)
@@ -364,7 +374,6 @@ pub async fn publish(app: &App, ctx: &Ctx, id: i64) -> AppResult<RunInfo> {
     }
     let scheme_row = scheme_of(&tx, &run).await?;
     let scheme = parse_scheme(&scheme_row)?;
-    let published_at = now();
     let ends_at = published_at + chrono::Duration::days(i64::from(scheme.publicity_days));
     let mut am = run.clone().into_active_model();
     am.status = Set("published".into());

@@ -14,6 +14,8 @@ use crate::enterprise::Scale;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LowEndRules {
     pub missing_permits: bool,
+    /// 散 (off by default): on its own it lists every small workshop outside a park — about
+    /// two in five of Yongkang's firms — so a town turns it on for a sweep of 散 firms.
     pub outside_park_and_below_size: bool,
     pub no_pollution_control: bool,
     /// 亩均税收 below this many 万元/亩 (1.0); `None` switches the screen off.
@@ -26,7 +28,7 @@ impl Default for LowEndRules {
     fn default() -> Self {
         LowEndRules {
             missing_permits: true,
-            outside_park_and_below_size: true,
+            outside_park_and_below_size: false,
             no_pollution_control: true,
             tax_per_mu_below_wan: Some(1.0),
             d_consecutive_years: Some(2),
@@ -519,7 +521,12 @@ mod tests {
 
     #[test]
     fn each_screen_and_only_known_facts() {
-        let r = LowEndRules::default();
+        let defaults = LowEndRules::default();
+        assert!(!defaults.outside_park_and_below_size, "散 alone is opt-in");
+        let r = LowEndRules {
+            outside_park_and_below_size: true,
+            ..defaults
+        };
         assert!(low_end_criteria(&r, &LowEndFacts::default()).is_empty());
         let f = LowEndFacts {
             missing_permits: Some(true),
@@ -556,6 +563,7 @@ mod tests {
             ..r
         };
         assert!(!low_end_criteria(&off, &f).contains(&LowEndCriterion::RepeatedD));
+        assert!(!low_end_criteria(&defaults, &f).contains(&LowEndCriterion::OutsideParkBelowSize));
     }
 
     #[test]

@@ -20,17 +20,6 @@ use crate::state::AppState;
 const PER_PAGE: u64 = 50;
 const EXPORT_LIMIT: u64 = 10_000;
 
-/// Actions the use-cases record (the filter's choices).
-const KNOWN_ACTIONS: &[&str] = &[
-    "create",
-    "update",
-    "disable",
-    "enable",
-    "reset_password",
-    "change_password",
-    "revoke",
-];
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/audit", get(list))
@@ -141,12 +130,18 @@ async fn list(
             value: e,
         })
         .collect();
-    let actions = KNOWN_ACTIONS
-        .iter()
+    let mut action_names = wujin_app::audit::actions(&state.app, &user.ctx).await?;
+    if let Some(a) = &filter.action
+        && !action_names.contains(a)
+    {
+        action_names.push(a.clone());
+    }
+    let actions = action_names
+        .into_iter()
         .map(|a| Choice {
-            value: a.to_string(),
-            label: t_or(user.lang, "audit.actions", a),
-            selected: filter.action.as_deref() == Some(*a),
+            label: t_or(user.lang, "audit.actions", &a),
+            selected: filter.action.as_deref() == Some(a.as_str()),
+            value: a,
         })
         .collect();
     let query = q.query();

@@ -46,6 +46,9 @@ struct ExplainPage {
     lifts: Vec<String>,
     /// Staff may go back to the run's table; an enterprise user sees only their firm.
     back_to_run: bool,
+    /// The objection form for this firm, while the run is in publicity and the caller may
+    /// object (the firm itself, its town or the evaluation office).
+    object_href: Option<String>,
 }
 
 pub(super) async fn page(
@@ -59,6 +62,19 @@ pub(super) async fn page(
     let label = run_label(lang, &e.run);
     let run_href = format!("/evaluation/runs/{id}");
     let back_to_run = user.actor().role != Role::Enterprise;
+    let in_publicity = e.run.status == "published"
+        && e.run
+            .publicity_ends_at
+            .is_some_and(|end| chrono::Utc::now() < end);
+    let object_href = if in_publicity
+        && wujin_app::evaluation::objections::may_file(&state.app, &user.ctx).await?
+    {
+        Some(format!(
+            "/evaluation/objections/new?run={id}&enterprise={enterprise_id}"
+        ))
+    } else {
+        None
+    };
     let crumbs: Vec<(&str, Option<&str>)> = if back_to_run {
         vec![
             ("eval.run.list_title", Some("/evaluation")),
@@ -133,6 +149,7 @@ pub(super) async fn page(
             .filter_map(|it| lift_text(lang, it))
             .collect(),
         back_to_run,
+        object_href,
         e,
         page,
     })
