@@ -13,4 +13,5 @@ pub mod enterprise;
 pub mod evaluation;
 pub mod org;
 pub mod password;
+pub mod supervision;
 pub mod tz;

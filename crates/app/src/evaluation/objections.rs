@@ -693,6 +693,7 @@ pub async fn accept(app: &App, ctx: &Ctx, id: i64, note: Option<&str>) -> AppRes
     )
     .await?;
     tx.commit().await?;
+    super::run::results_stored(app).await?;
     Ok(Accepted {
         objection: one(app.db.read(), m).await?,
         run: e.summary(new.id, new.year),

@@ -334,6 +334,7 @@ pub async fn recompute(app: &App, ctx: &Ctx, id: i64) -> AppResult<RunSummary> {
     )
     .await?;
     tx.commit().await?;
+    super::run::results_stored(app).await?;
     Ok(e.summary(run.id, run.year))
 }
 

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, NullOrdering, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, RelationDef, Select,
@@ -370,11 +370,11 @@ impl ResultFilter {
         }
     }
 
+    /// Whether a filter is on the firms rather than on the results.
     fn needs_firms(&self, scope: &EnterpriseScope, by_group: bool) -> bool {
         !scope.is_all()
             || self.town.is_some()
             || non_empty(&self.q).is_some()
-            || non_empty(&self.sort) == Some("name")
             || (self.group.is_some() && !by_group)
     }
 }
@@ -386,43 +386,39 @@ fn firm_join() -> RelationDef {
         .into()
 }
 
-/// The results of `run_id` matching `f` within `scope`, sorted; joined with the firms only
-/// when a filter or the sort needs them.
-fn results_query(
-    run_id: i64,
-    scope: &EnterpriseScope,
-    f: &ResultFilter,
-    by_group: bool,
-) -> Select<evaluation_result::Entity> {
+/// The conditions of `f` on the results themselves: class, scale, and (when the scheme
+/// ranks by industry group) the group, read off the group key.
+fn result_condition(f: &ResultFilter, by_group: bool) -> Condition {
     use evaluation_result::Column as R;
-    let mut q = evaluation_result::Entity::find().filter(R::RunId.eq(run_id));
-    if f.needs_firms(scope, by_group) {
-        q = q
-            .join(JoinType::InnerJoin, firm_join())
-            .filter(scope.condition());
-    }
+    let mut c = Condition::all();
     match non_empty(&f.grade) {
-        Some("listed") => q = q.filter(R::Grade.is_null()),
-        Some("unrated") => q = q.filter(R::Grade.is_not_null()).filter(R::Rank.is_null()),
-        Some(g) => q = q.filter(R::Grade.eq(g)),
+        Some("listed") => c = c.add(R::Grade.is_null()),
+        Some("unrated") => c = c.add(R::Grade.is_not_null()).add(R::Rank.is_null()),
+        Some(g) => c = c.add(R::Grade.eq(g)),
         None => {}
     }
     if let Some(s) = non_empty(&f.scale) {
-        q = q.filter(
+        c = c.add(
             Condition::any()
                 .add(R::GroupKey.eq(s))
                 .add(R::GroupKey.starts_with(format!("{s}/"))),
         );
     }
-    if let Some(g) = f.group {
-        q = if by_group {
-            q.filter(R::GroupKey.is_in(Scale::ALL.map(|s| format!("{}/{g}", s.as_str()))))
-        } else {
-            q.filter(enterprise::Column::IndustryGroupId.eq(g))
-        };
+    if let (Some(g), true) = (f.group, by_group) {
+        c = c.add(R::GroupKey.is_in(Scale::ALL.map(|s| format!("{}/{g}", s.as_str()))));
+    }
+    c
+}
+
+/// The conditions of `f` (and the caller's scope) on the firms: town, name or code, and the
+/// industry group when the scheme does not rank by it.
+fn firm_condition(scope: &EnterpriseScope, f: &ResultFilter, by_group: bool) -> Condition {
+    let mut c = Condition::all().add(scope.condition());
+    if let (Some(g), false) = (f.group, by_group) {
+        c = c.add(enterprise::Column::IndustryGroupId.eq(g));
     }
     if let Some(t) = f.town {
-        q = q.filter(enterprise::Column::TownId.eq(t));
+        c = c.add(enterprise::Column::TownId.eq(t));
     }
     if let Some(text) = non_empty(&f.q) {
         let mut any = Condition::any().add(contains_ci(enterprise::Column::Name, text));
@@ -430,25 +426,216 @@ fn results_query(
             Ok(code) => any.add(enterprise::Column::CreditCode.eq(code.as_str())),
             Err(_) => any.add(contains_ci(enterprise::Column::CreditCode, text)),
         };
-        q = q.filter(any);
+        c = c.add(any);
     }
-    let sort = non_empty(&f.sort).unwrap_or("score");
+    c
+}
+
+/// The sort key of `f` and its direction (score: best first unless asked otherwise).
+fn sort_of(f: &ResultFilter) -> (&'static str, Order) {
+    let mut sort = match non_empty(&f.sort) {
+        Some("rank") => "rank",
+        Some("name") => "name",
+        _ => "score",
+    };
+    // Firms listed only or unrated have no rank: within them, the rank order is the score's.
+    if sort == "rank" && matches!(non_empty(&f.grade), Some("listed" | "unrated")) {
+        sort = "score";
+    }
     let dir = match non_empty(&f.dir) {
         Some(d) => SortDir::parse(Some(d)),
         None if sort == "score" => SortDir::Desc,
         None => SortDir::Asc,
     }
     .order();
-    q = match sort {
+    (sort, dir)
+}
+
+/// The results of `run_id` matching `f` within `scope`, unsorted; joined with the firms when
+/// a filter needs them or `with_firms`.
+fn results_query(
+    run_id: i64,
+    scope: &EnterpriseScope,
+    f: &ResultFilter,
+    by_group: bool,
+    with_firms: bool,
+) -> Select<evaluation_result::Entity> {
+    let mut q = evaluation_result::Entity::find()
+        .filter(evaluation_result::Column::RunId.eq(run_id))
+        .filter(result_condition(f, by_group));
+    if with_firms || f.needs_firms(scope, by_group) {
+        q = q
+            .join(JoinType::InnerJoin, firm_join())
+            .filter(firm_condition(scope, f, by_group));
+    }
+    q
+}
+
+/// How many of a run's firms match a filter, and of how many: decides how a name-ordered page
+/// is read.
+#[derive(Debug, Clone, Copy)]
+struct Matches {
+    matching: u64,
+    in_run: u64,
+}
+
+impl Matches {
+    /// At least one firm in twenty matches: walking the firms in name order finds a page
+    /// quickly. Rarer matches are cheaper to sort.
+    fn dense(self) -> bool {
+        self.matching.saturating_mul(20) >= self.in_run
+    }
+}
+
+/// The rows `offset..offset + limit` of the results matching `f` in score or rank order, and
+/// how many match: the matches' sort keys are read in one pass (no order asked of the
+/// database) and ordered here, as `results_page` orders them.
+async fn sorted_here(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    scope: &EnterpriseScope,
+    f: &ResultFilter,
+    by_group: bool,
+    offset: u64,
+    limit: u64,
+) -> AppResult<(Vec<evaluation_result::Model>, u64)> {
+    use evaluation_result::Column as R;
+    let (sort, dir) = sort_of(f);
+    let mut keys: Vec<(i64, f64, Option<i32>, String, i64)> =
+        results_query(run_id, scope, f, by_group, false)
+            .select_only()
+            .column(R::Id)
+            .column(R::Total)
+            .column(R::Rank)
+            .column(R::GroupKey)
+            .column(R::EnterpriseId)
+            .into_tuple()
+            .all(db)
+            .await?;
+    let desc = matches!(dir, Order::Desc);
+    keys.sort_by(|a, b| {
+        let order = if sort == "rank" {
+            // Not ranked last in either direction, as NULLS LAST does.
+            match (a.2, b.2) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => return std::cmp::Ordering::Less,
+                (None, Some(_)) => return std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| a.3.cmp(&b.3))
+            .then_with(|| a.4.cmp(&b.4))
+        } else {
+            a.1.total_cmp(&b.1).then_with(|| a.4.cmp(&b.4))
+        };
+        if desc { order.reverse() } else { order }
+    });
+    let ids: Vec<i64> = keys
+        .iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|k| k.0)
+        .collect();
+    let mut by_id: HashMap<i64, evaluation_result::Model> = HashMap::new();
+    for chunk in ids.chunks(1_000) {
+        for r in evaluation_result::Entity::find()
+            .filter(R::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            by_id.insert(r.id, r);
+        }
+    }
+    Ok((
+        ids.iter().filter_map(|id| by_id.remove(id)).collect(),
+        keys.len() as u64,
+    ))
+}
+
+/// The results of `run_id` matching `f` within `scope`, rows `offset..offset + limit` in the
+/// order `f` asks for. Each order is read off an index (ix_result_run_total,
+/// ix_result_run_rank, the firms' (name, id)) rather than by sorting the whole run.
+#[allow(clippy::too_many_arguments)]
+async fn results_page(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    scope: &EnterpriseScope,
+    f: &ResultFilter,
+    by_group: bool,
+    matches: Matches,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Vec<evaluation_result::Model>> {
+    use evaluation_result::Column as R;
+    let (sort, dir) = sort_of(f);
+    if offset >= matches.matching {
+        return Ok(Vec::new());
+    }
+    if sort != "name" && !matches.dense() {
+        // Few matches: walking the run in score or rank order would pass over most of it
+        // before filling a page.
+        return Ok(sorted_here(db, run_id, scope, f, by_group, offset, limit)
+            .await?
+            .0);
+    }
+    if sort == "name" && !matches.dense() {
+        return Ok(results_query(run_id, scope, f, by_group, true)
+            .order_by(enterprise::Column::Name, dir.clone())
+            .order_by(enterprise::Column::Id, dir)
+            .offset(offset)
+            .limit(limit)
+            .all(db)
+            .await?);
+    }
+    if sort == "name" {
+        // Walk the firms in name order and keep those with a matching result: written as
+        // EXISTS, so the database scans the name index instead of sorting the run.
+        let mut matching = Query::select();
+        matching
+            .expr(Expr::val(1))
+            .from(evaluation_result::Entity)
+            .and_where(Expr::col((evaluation_result::Entity, R::RunId)).eq(run_id))
+            .and_where(
+                Expr::col((evaluation_result::Entity, R::EnterpriseId))
+                    .equals((enterprise::Entity, enterprise::Column::Id)),
+            )
+            .cond_where(result_condition(f, by_group));
+        let ids: Vec<i64> = enterprise::Entity::find()
+            .select_only()
+            .column(enterprise::Column::Id)
+            .filter(firm_condition(scope, f, by_group))
+            .filter(Expr::exists(matching))
+            .order_by(enterprise::Column::Name, dir.clone())
+            .order_by(enterprise::Column::Id, dir)
+            .offset(offset)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut by_firm: HashMap<i64, evaluation_result::Model> = HashMap::new();
+        for chunk in ids.chunks(1_000) {
+            for r in evaluation_result::Entity::find()
+                .filter(R::RunId.eq(run_id))
+                .filter(R::EnterpriseId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                by_firm.insert(r.enterprise_id, r);
+            }
+        }
+        return Ok(ids.iter().filter_map(|id| by_firm.remove(id)).collect());
+    }
+    let q = results_query(run_id, scope, f, by_group, false);
+    let q = match sort {
+        // Firms not ranked (listed only, unrated) come last either way.
         "rank" => q
-            .order_by_asc(Expr::col((evaluation_result::Entity, R::Rank)).is_null())
-            .order_by(R::Rank, dir)
-            .order_by_asc(R::GroupKey)
-            .order_by_desc(R::Total),
-        "name" => q.order_by(enterprise::Column::Name, dir),
-        _ => q.order_by(R::Total, dir),
+            .order_by_with_nulls(R::Rank, dir.clone(), NullOrdering::Last)
+            .order_by(R::GroupKey, dir.clone())
+            .order_by(R::EnterpriseId, dir),
+        _ => q
+            .order_by(R::Total, dir.clone())
+            .order_by(R::EnterpriseId, dir),
     };
-    q.order_by_asc(R::EnterpriseId)
+    Ok(q.offset(offset).limit(limit).all(db).await?)
 }
 
 /// One firm's result as the table shows it.
@@ -600,9 +787,41 @@ pub async fn results(
     let db = app.db.read();
     let scope = EnterpriseScope::of(db, ctx).await?;
     let (_, scheme) = scheme_of(db, &run).await?;
-    let q = results_query(run.id, &scope, f, scheme.rank_by_industry_group);
-    let total = q.clone().count(db).await?;
-    let rows = q.offset(page.offset()).limit(page.per_page).all(db).await?;
+    let by_group = scheme.rank_by_industry_group;
+    // A text search is one pass over the firms whatever the order: read the matches once,
+    // for the count and the page alike.
+    let (rows, total) = if non_empty(&f.q).is_some() && sort_of(f).0 != "name" {
+        sorted_here(
+            db,
+            run.id,
+            &scope,
+            f,
+            by_group,
+            page.offset(),
+            page.per_page,
+        )
+        .await?
+    } else {
+        let total = results_query(run.id, &scope, f, by_group, false)
+            .count(db)
+            .await?;
+        let matches = Matches {
+            matching: total,
+            in_run: u64::try_from(run.firms).unwrap_or(0),
+        };
+        let rows = results_page(
+            db,
+            run.id,
+            &scope,
+            f,
+            by_group,
+            matches,
+            page.offset(),
+            page.per_page,
+        )
+        .await?;
+        (rows, total)
+    };
     let ids: Vec<i64> = rows.iter().map(|r| r.enterprise_id).collect();
     let firms = firms_by_id(db, &ids).await?;
     let sizes = group_sizes(
@@ -710,15 +929,31 @@ pub async fn export_xlsx(
     columns.push(column(EXPORT_TAIL[0], ExportFormat::Decimal2, 9.0));
     columns.push(column(EXPORT_TAIL[1], ExportFormat::Text, 10.0));
     columns.push(column(EXPORT_TAIL[2], ExportFormat::Text, 12.0));
-    let q = results_query(run.id, &scope, f, scheme.rank_by_industry_group);
-    let total = q.clone().count(db).await?;
+    let by_group = scheme.rank_by_industry_group;
+    let total = results_query(run.id, &scope, f, by_group, false)
+        .count(db)
+        .await?;
+    let matches = Matches {
+        matching: total,
+        in_run: u64::try_from(run.firms).unwrap_or(0),
+    };
     let labels = Labels::load(db).await?;
     let mut sizes: HashMap<String, u64> = HashMap::new();
     let mut out: Vec<Vec<ExportValue>> = Vec::with_capacity(total as usize);
     let mut offset = 0;
     progress(0, total);
     loop {
-        let chunk = q.clone().offset(offset).limit(EXPORT_CHUNK).all(db).await?;
+        let chunk = results_page(
+            db,
+            run.id,
+            &scope,
+            f,
+            by_group,
+            matches,
+            offset,
+            EXPORT_CHUNK,
+        )
+        .await?;
         if chunk.is_empty() {
             break;
         }

@@ -4,8 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::Datelike;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -22,7 +24,7 @@ use super::require_office;
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::registry::land::land_for_firms;
+use crate::registry::land::land_of_all_firms;
 use crate::{App, now};
 
 /// What a run produced.
@@ -47,25 +49,77 @@ fn evaluated(status: &str) -> bool {
     )
 }
 
+/// What the evaluation reads of a firm (not the whole row: the registry's contacts and
+/// addresses are not needed, and 100,000 of them cost seconds).
+#[derive(Debug, FromQueryResult)]
+struct FirmRow {
+    id: i64,
+    industry_group_id: i64,
+    scale: Option<String>,
+    status: String,
+    founded_on: Option<chrono::NaiveDate>,
+}
+
+/// What the evaluation reads of a year's figures (not their source stamps).
+#[derive(Debug, FromQueryResult)]
+struct FiguresRow {
+    enterprise_id: i64,
+    main_revenue_yuan: Option<i64>,
+    value_added_yuan: Option<i64>,
+    evaluation_tax_yuan: Option<i64>,
+    rnd_expense_yuan: Option<i64>,
+    energy_tce: Option<f64>,
+    power_kwh: Option<i64>,
+    emissions_t: Option<f64>,
+    avg_staff: Option<i64>,
+    land_mu: Option<f64>,
+    safety_accident: bool,
+    environmental_accident: bool,
+    energy_task_unmet: bool,
+    falsified_data: bool,
+}
+
 /// The firms of `year` as the evaluation sees them, in id order.
 pub(crate) async fn inputs(app: &App, year: i32) -> AppResult<Vec<FirmInput>> {
+    use enterprise::Column as E;
+    use yearly_figures::Column as F;
     let db = app.db.read();
-    let firms: Vec<enterprise::Model> = enterprise::Entity::find()
-        .order_by_asc(enterprise::Column::Id)
+    let firms: Vec<FirmRow> = enterprise::Entity::find()
+        .select_only()
+        .columns([E::Id, E::IndustryGroupId, E::Scale, E::Status, E::FoundedOn])
+        .order_by_asc(E::Id)
+        .into_model()
         .all(db)
         .await?
         .into_iter()
-        .filter(|e| evaluated(&e.status))
+        .filter(|e: &FirmRow| evaluated(&e.status))
         .collect();
-    let figures: HashMap<i64, yearly_figures::Model> = yearly_figures::Entity::find()
-        .filter(yearly_figures::Column::Year.eq(year))
+    let figures: HashMap<i64, FiguresRow> = yearly_figures::Entity::find()
+        .select_only()
+        .columns([
+            F::EnterpriseId,
+            F::MainRevenueYuan,
+            F::ValueAddedYuan,
+            F::EvaluationTaxYuan,
+            F::RndExpenseYuan,
+            F::EnergyTce,
+            F::PowerKwh,
+            F::EmissionsT,
+            F::AvgStaff,
+            F::LandMu,
+            F::SafetyAccident,
+            F::EnvironmentalAccident,
+            F::EnergyTaskUnmet,
+            F::FalsifiedData,
+        ])
+        .filter(F::Year.eq(year))
+        .into_model::<FiguresRow>()
         .all(db)
         .await?
         .into_iter()
         .map(|f| (f.enterprise_id, f))
         .collect();
-    let ids: Vec<i64> = firms.iter().map(|e| e.id).collect();
-    let land = land_for_firms(db, &ids, year).await?;
+    let land = land_of_all_firms(db, year).await?;
     let mut tags = super::schemes::tag_codes(db).await?;
     Ok(firms
         .into_iter()
@@ -78,9 +132,7 @@ pub(crate) async fn inputs(app: &App, year: i32) -> AppResult<Vec<FirmInput>> {
                 .or_else(|| derive_scale(f.main_revenue_yuan))
                 .unwrap_or(Scale::Below);
             // Firms founded less than two years before the year are unrated (managed as B).
-            let unrated = e
-                .founded_on
-                .is_some_and(|d| d.format("%Y").to_string().parse::<i32>().unwrap_or(0) > year - 2);
+            let unrated = e.founded_on.is_some_and(|d| d.year() > year - 2);
             Some(FirmInput {
                 id: e.id,
                 scale,
@@ -193,6 +245,7 @@ pub async fn run(app: &App, ctx: &Ctx, year: i32, scheme: Option<&str>) -> AppRe
     let tx = app.db.begin_write().await?;
     let run = store(&tx, ctx, year, &e, RunStart::draft()).await?;
     tx.commit().await?;
+    results_stored(app).await?;
     Ok(e.summary(run.id, year))
 }
 
@@ -324,6 +377,13 @@ pub(crate) async fn store(
     })
     .await?;
     Ok(run)
+}
+
+/// After a run's results are committed: the planner learns the table's new shape, so the
+/// results pages keep reading their indexes.
+pub(crate) async fn results_stored(app: &App) -> AppResult<()> {
+    wujin_storage::dialect::refresh_table_statistics(app.db.write(), "evaluation_result").await?;
+    Ok(())
 }
 
 /// Writes the results of run `run_id`, inside `tx`.

@@ -72,6 +72,37 @@ pub async fn land_for_firms(
     Ok(out)
 }
 
+/// Every firm's land (owned + leased) in `year`, in one query: what an evaluation of the whole
+/// county reads (firms without land in force are absent).
+pub async fn land_of_all_firms(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> AppResult<HashMap<i64, f64>> {
+    use parcel_use::Column as U;
+    let rows: Vec<(i64, f64)> = parcel_use::Entity::find()
+        .select_only()
+        .column(U::EnterpriseId)
+        .column_as(U::AreaMu.sum(), "area_mu")
+        .filter(
+            sea_orm::Condition::all()
+                .add(
+                    sea_orm::Condition::any()
+                        .add(U::FromYear.is_null())
+                        .add(U::FromYear.lte(year)),
+                )
+                .add(
+                    sea_orm::Condition::any()
+                        .add(U::ToYear.is_null())
+                        .add(U::ToYear.gte(year)),
+                ),
+        )
+        .group_by(U::EnterpriseId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// One parcel a firm uses, with every firm using it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ParcelUseView {
