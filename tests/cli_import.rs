@@ -337,4 +337,33 @@ async fn evaluate_grades_a_year_and_refuses_a_year_without_figures() {
     let (status, out) = wujin(&url, &["evaluate", "--year", "2031"]);
     assert_eq!(status, 2, "{out}");
     assert!(out.contains("year"), "{out}");
+
+    // --publish starts the publicity; a second publication of the year is refused and its
+    // run stays a draft.
+    let (status, out) = wujin(&url, &["evaluate", "--year", "2024", "--publish"]);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("评价运行 2") && out.contains("公示期至"),
+        "{out}"
+    );
+    let (status, out) = wujin(&url, &["evaluate", "--year", "2024", "--publish"]);
+    assert_eq!(status, 2, "{out}");
+    assert!(
+        out.contains("run 3 stays a draft") && out.contains("(run 2 is published)"),
+        "{out}"
+    );
+
+    // The 公示 list of the published run: one row per firm of the run.
+    let file = s.dir.join("公示.xlsx");
+    let f = file.to_str().unwrap();
+    let (status, out) = wujin(&url, &["export", "evaluation", "--run", "2", f]);
+    assert_eq!(status, 0, "{out}");
+    let app = App::new(Db::connect(&url).await.unwrap(), AppConfig::default());
+    let run = wujin_app::evaluation::results::get_run(&app, &Ctx::cli(), 2)
+        .await
+        .unwrap();
+    assert_eq!(codes_in(&file).len() as i64, run.firms, "{out}");
+    let (status, out) = wujin(&url, &["export", "evaluation", "--run", "99", f]);
+    assert_eq!(status, 2, "{out}");
+    assert!(out.contains("no evaluation run 99"), "{out}");
 }

@@ -326,30 +326,24 @@ pub async fn history_of(
 
 /// Distinct entity names present in the log (for the filter dropdown).
 pub async fn entities(app: &App, ctx: &Ctx) -> AppResult<Vec<String>> {
-    ctx.require(Permission::ViewAudit)?;
-    let rows: Vec<String> = audit_event::Entity::find()
-        .select_only()
-        .column(audit_event::Column::Entity)
-        .distinct()
-        .order_by_asc(audit_event::Column::Entity)
-        .into_tuple()
-        .all(app.db.read())
-        .await?;
-    Ok(rows)
+    distinct(app, ctx, audit_event::Column::Entity).await
 }
 
 /// The distinct actions in the log, for the action filter.
 pub async fn actions(app: &App, ctx: &Ctx) -> AppResult<Vec<String>> {
+    distinct(app, ctx, audit_event::Column::Action).await
+}
+
+async fn distinct(app: &App, ctx: &Ctx, column: audit_event::Column) -> AppResult<Vec<String>> {
     ctx.require(Permission::ViewAudit)?;
-    let rows: Vec<String> = audit_event::Entity::find()
+    Ok(audit_event::Entity::find()
         .select_only()
-        .column(audit_event::Column::Action)
+        .column(column)
         .distinct()
-        .order_by_asc(audit_event::Column::Action)
+        .order_by_asc(column)
         .into_tuple()
         .all(app.db.read())
-        .await?;
-    Ok(rows)
+        .await?)
 }
 
 /// Result of walking the whole chain.

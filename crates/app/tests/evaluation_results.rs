@@ -398,7 +398,8 @@ async fn every_page(app: &App, ctx: &Ctx, run: i64, f: &ResultFilter) -> Vec<i64
 
 /// The results page reads a page in several ways — off an index for common filters, by
 /// sorting the matches itself for rare ones and text searches — and every way gives the
-/// order the sort promises, page after page, without gaps or repeats.
+/// order the sort promises, page after page, without gaps or repeats: by score the firms
+/// listed only (不参评) come after the graded ones in either direction.
 #[tokio::test]
 async fn every_read_path_gives_the_promised_order() {
     let t = TestDb::new().await;
@@ -480,10 +481,15 @@ async fn every_read_path_gives_the_promised_order() {
                 .collect();
             want.sort_by(|a, b| {
                 let o = match sort {
-                    "score" => a
-                        .total
-                        .total_cmp(&b.total)
-                        .then(a.enterprise_id.cmp(&b.enterprise_id)),
+                    // Listed only (no class, no score shown) after the graded, either way.
+                    "score" => match (&a.grade, &b.grade) {
+                        (Some(_), None) => return std::cmp::Ordering::Less,
+                        (None, Some(_)) => return std::cmp::Ordering::Greater,
+                        _ => a
+                            .total
+                            .total_cmp(&b.total)
+                            .then(a.enterprise_id.cmp(&b.enterprise_id)),
+                    },
                     "rank" => match (a.rank, b.rank) {
                         (Some(x), Some(y)) => x.cmp(&y),
                         (Some(_), None) => return std::cmp::Ordering::Less,

@@ -480,12 +480,31 @@ struct Matches {
 }
 
 impl Matches {
+    /// Counts the results of `run` matching `f` within `scope`.
+    async fn count(
+        db: &impl ConnectionTrait,
+        run: &evaluation_run::Model,
+        scope: &EnterpriseScope,
+        f: &ResultFilter,
+        by_group: bool,
+    ) -> AppResult<Matches> {
+        Ok(Matches {
+            matching: results_query(run.id, scope, f, by_group, false)
+                .count(db)
+                .await?,
+            in_run: u64::try_from(run.firms).unwrap_or(0),
+        })
+    }
+
     /// At least one firm in twenty matches: walking the firms in name order finds a page
     /// quickly. Rarer matches are cheaper to sort.
     fn dense(self) -> bool {
         self.matching.saturating_mul(20) >= self.in_run
     }
 }
+
+/// (id, total, rank, group key, enterprise id, class) of one result: what ordering it needs.
+type SortKeys = (i64, f64, Option<i32>, String, i64, Option<String>);
 
 /// The rows `offset..offset + limit` of the results matching `f` in score or rank order, and
 /// how many match: the matches' sort keys are read in one pass (no order asked of the
@@ -501,17 +520,17 @@ async fn sorted_here(
 ) -> AppResult<(Vec<evaluation_result::Model>, u64)> {
     use evaluation_result::Column as R;
     let (sort, dir) = sort_of(f);
-    let mut keys: Vec<(i64, f64, Option<i32>, String, i64)> =
-        results_query(run_id, scope, f, by_group, false)
-            .select_only()
-            .column(R::Id)
-            .column(R::Total)
-            .column(R::Rank)
-            .column(R::GroupKey)
-            .column(R::EnterpriseId)
-            .into_tuple()
-            .all(db)
-            .await?;
+    let mut keys: Vec<SortKeys> = results_query(run_id, scope, f, by_group, false)
+        .select_only()
+        .column(R::Id)
+        .column(R::Total)
+        .column(R::Rank)
+        .column(R::GroupKey)
+        .column(R::EnterpriseId)
+        .column(R::Grade)
+        .into_tuple()
+        .all(db)
+        .await?;
     let desc = matches!(dir, Order::Desc);
     keys.sort_by(|a, b| {
         let order = if sort == "rank" {
@@ -525,7 +544,12 @@ async fn sorted_here(
             .then_with(|| a.3.cmp(&b.3))
             .then_with(|| a.4.cmp(&b.4))
         } else {
-            a.1.total_cmp(&b.1).then_with(|| a.4.cmp(&b.4))
+            // Listed only (no class) after the graded firms either way.
+            match (&a.5, &b.5) {
+                (Some(_), None) => return std::cmp::Ordering::Less,
+                (None, Some(_)) => return std::cmp::Ordering::Greater,
+                _ => a.1.total_cmp(&b.1).then_with(|| a.4.cmp(&b.4)),
+            }
         };
         if desc { order.reverse() } else { order }
     });
@@ -625,17 +649,45 @@ async fn results_page(
         return Ok(ids.iter().filter_map(|id| by_firm.remove(id)).collect());
     }
     let q = results_query(run_id, scope, f, by_group, false);
-    let q = match sort {
+    if sort == "rank" {
         // Firms not ranked (listed only, unrated) come last either way.
-        "rank" => q
+        return Ok(q
             .order_by_with_nulls(R::Rank, dir.clone(), NullOrdering::Last)
             .order_by(R::GroupKey, dir.clone())
-            .order_by(R::EnterpriseId, dir),
-        _ => q
-            .order_by(R::Total, dir.clone())
-            .order_by(R::EnterpriseId, dir),
+            .order_by(R::EnterpriseId, dir)
+            .offset(offset)
+            .limit(limit)
+            .all(db)
+            .await?);
+    }
+    // By score, graded firms first and those listed only (不参评, no score shown) after them,
+    // each part read off its index in turn.
+    let by_score = |q: Select<evaluation_result::Entity>| {
+        q.order_by(R::Total, dir.clone())
+            .order_by(R::EnterpriseId, dir.clone())
     };
-    Ok(q.offset(offset).limit(limit).all(db).await?)
+    if non_empty(&f.grade).is_some() {
+        // A class filter holds one part only.
+        return Ok(by_score(q).offset(offset).limit(limit).all(db).await?);
+    }
+    let graded = q.clone().filter(R::Grade.is_not_null());
+    let graded_count = graded.clone().count(db).await?;
+    let mut rows = Vec::new();
+    if offset < graded_count {
+        rows = by_score(graded).offset(offset).limit(limit).all(db).await?;
+    }
+    let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() < wanted {
+        let listed_offset = offset.saturating_sub(graded_count);
+        rows.extend(
+            by_score(q.filter(R::Grade.is_null()))
+                .offset(listed_offset)
+                .limit((wanted - rows.len()) as u64)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
 }
 
 /// One firm's result as the table shows it.
@@ -802,13 +854,8 @@ pub async fn results(
         )
         .await?
     } else {
-        let total = results_query(run.id, &scope, f, by_group, false)
-            .count(db)
-            .await?;
-        let matches = Matches {
-            matching: total,
-            in_run: u64::try_from(run.firms).unwrap_or(0),
-        };
+        let matches = Matches::count(db, &run, &scope, f, by_group).await?;
+        let total = matches.matching;
         let rows = results_page(
             db,
             run.id,
@@ -930,13 +977,8 @@ pub async fn export_xlsx(
     columns.push(column(EXPORT_TAIL[1], ExportFormat::Text, 10.0));
     columns.push(column(EXPORT_TAIL[2], ExportFormat::Text, 12.0));
     let by_group = scheme.rank_by_industry_group;
-    let total = results_query(run.id, &scope, f, by_group, false)
-        .count(db)
-        .await?;
-    let matches = Matches {
-        matching: total,
-        in_run: u64::try_from(run.firms).unwrap_or(0),
-    };
+    let matches = Matches::count(db, &run, &scope, f, by_group).await?;
+    let total = matches.matching;
     let labels = Labels::load(db).await?;
     let mut sizes: HashMap<String, u64> = HashMap::new();
     let mut out: Vec<Vec<ExportValue>> = Vec::with_capacity(total as usize);

@@ -20,7 +20,7 @@ use wujin_domain::access::Permission;
 use wujin_domain::enterprise::Scale;
 use wujin_domain::evaluation::scheme::BenchmarkChange;
 use wujin_domain::evaluation::{
-    EvaluationScheme, FirmFigures, Indicator, SchemeError, county_benchmarks,
+    EvaluationScheme, FirmFigures, Indicator, SchemeError, county_benchmarks, published_benchmark,
 };
 use wujin_storage::entity::{enterprise_tag, evaluation_run, evaluation_scheme, tag};
 
@@ -516,7 +516,10 @@ pub async fn county_averages(app: &App, ctx: &Ctx, year: i32) -> AppResult<Count
         let map: BTreeMap<Indicator, f64> = Indicator::ALL
             .into_iter()
             .zip(county_benchmarks(&Indicator::ALL, &figures))
-            .filter_map(|(i, b)| b.filter(|b| b.is_finite() && *b > 0.0).map(|b| (i, b)))
+            .filter_map(|(i, b)| {
+                b.filter(|b| b.is_finite() && *b > 0.0)
+                    .map(|b| (i, published_benchmark(b)))
+            })
             .collect();
         (figures.len(), map)
     };

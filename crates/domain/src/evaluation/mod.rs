@@ -18,7 +18,7 @@ pub use explain::{Lift, Standing, Target, lift, lifts, next_boundary, standing, 
 pub use grading::{ClassCuts, Grade, Placement, Veto, apply_veto, grade_by_group, grade_group};
 pub use indicator::{FirmFigures, Indicator};
 pub use run::{FirmFlags, FirmInput, FirmResult, Reason, county_benchmarks, evaluate};
-pub use scheme::{EvaluationScheme, SchemeError, VetoRules};
+pub use scheme::{EvaluationScheme, SchemeError, VetoRules, published_benchmark};
 pub use scoring::{
     FirmScore, ItemRule, ItemScore, ScoringRules, display_points, fill_missing_with_group_average,
     score_firm, value_to_reach,

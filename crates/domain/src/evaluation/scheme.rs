@@ -160,6 +160,20 @@ pub struct BenchmarkChange {
 
 /// Benchmarks (基准值) from the county's own figures: each item's indicator as the aggregate
 /// ratio over `firms` (see [`county_benchmarks`]). Items nobody reports keep their benchmark.
+/// A county average as a benchmark is published: three decimals from 1 up (24.097, 136.160),
+/// four significant digits below 1 (0.03021). The rounded figure is the benchmark, so the
+/// arithmetic shown to a firm uses exactly the number it reads.
+pub fn published_benchmark(b: f64) -> f64 {
+    if b >= 1.0 {
+        (b * 1_000.0).round() / 1_000.0
+    } else if b > 0.0 {
+        let scale = 10f64.powi(3 - b.log10().floor() as i32);
+        (b * scale).round() / scale
+    } else {
+        b
+    }
+}
+
 pub fn with_county_benchmarks(
     rules: &mut ScoringRules,
     firms: &[&FirmFigures],
@@ -167,7 +181,10 @@ pub fn with_county_benchmarks(
     let indicators: Vec<Indicator> = rules.items.iter().map(|i| i.indicator).collect();
     let county: Vec<Option<f64>> = county_benchmarks(&indicators, firms)
         .into_iter()
-        .map(|b| b.filter(|b| b.is_finite() && *b > 0.0))
+        .map(|b| {
+            b.filter(|b| b.is_finite() && *b > 0.0)
+                .map(published_benchmark)
+        })
         .collect();
     for (item, b) in rules.items.iter_mut().zip(&county) {
         if let Some(b) = b {
@@ -538,5 +555,20 @@ mod tests {
         assert_eq!(changes[0].county, Some(10.0));
         assert_eq!(changes[0].before, 24.097);
         assert_eq!(changes[1].county, None);
+        let mut s = EvaluationScheme::default_for(2024);
+        s.set_county_benchmarks(&[firm(Scale::Above, 4_000_000, 30.0)]);
+        assert_eq!(
+            s.above.items[0].benchmark, 13.333,
+            "400万 ÷ 30亩, as published"
+        );
+    }
+
+    #[test]
+    fn benchmarks_are_published_rounded() {
+        assert_eq!(published_benchmark(24.09712), 24.097);
+        assert_eq!(published_benchmark(4929.8149), 4929.815);
+        assert_eq!(published_benchmark(0.030213), 0.03021);
+        assert_eq!(published_benchmark(0.00012345), 0.0001235);
+        assert_eq!(published_benchmark(1.0), 1.0);
     }
 }

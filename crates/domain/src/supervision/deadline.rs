@@ -136,7 +136,7 @@ pub enum DeadlineProblem {
     Unrecognised,
     /// A date was named that does not exist (`2月30日`, `13月`).
     InvalidDate,
-    /// The date lies outside the plan year and the following year.
+    /// The date lies before the plan year or more than [`MAX_YEARS_AHEAD`] years after it.
     OutOfRange { date: NaiveDate },
 }
 
@@ -149,6 +149,10 @@ pub struct DeadlineError {
     pub problem: DeadlineProblem,
 }
 
+/// How many years after the plan year a deadline may lie: a three-year 行动方案 written in 2022
+/// names 2025 (到2025年底); anything further, or before the plan year, is a typo to report.
+pub const MAX_YEARS_AHEAD: i32 = 5;
+
 /// Parses a 完成时限 phrase with `plan_year` as context; see the module documentation for the
 /// rules. Errors carry the original text.
 pub fn parse_deadline(text: &str, plan_year: i32) -> Result<Deadline, DeadlineError> {
@@ -160,7 +164,8 @@ pub fn parse_deadline(text: &str, plan_year: i32) -> Result<Deadline, DeadlineEr
     let dates =
         parse::scan_dates(&tokens, plan_year).map_err(|()| fail(DeadlineProblem::InvalidDate))?;
     if let Some(date) = dates.into_iter().max() {
-        let in_window = date.year() == plan_year || Some(date.year()) == plan_year.checked_add(1);
+        let in_window =
+            (plan_year..=plan_year.saturating_add(MAX_YEARS_AHEAD)).contains(&date.year());
         return if in_window {
             Ok(Deadline::On(date))
         } else {

@@ -11,6 +11,8 @@ const PLAN: i32 = 2022;
 #[test]
 fn dates_in_the_plan_year() {
     let cases: &[(&str, NaiveDate)] = &[
+        ("到2025年底", d(2025, 12, 31)),
+        ("2027年底前", d(2027, 12, 31)),
         ("2022年6月底", d(2022, 6, 30)),
         ("2022年6月底前", d(2022, 6, 30)),
         ("6月底前", d(2022, 6, 30)),
@@ -196,9 +198,9 @@ fn unreadable_text_is_an_error_carrying_the_text() {
             },
         ),
         (
-            "2024年底",
+            "2028年底",
             DeadlineProblem::OutOfRange {
-                date: d(2024, 12, 31),
+                date: d(2028, 12, 31),
             },
         ),
     ];
