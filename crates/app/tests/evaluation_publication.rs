@@ -223,6 +223,15 @@ async fn a_run_is_published_objected_to_corrected_and_finalised() {
         conflict(objections::file(&app, &firm, objection(run, own, "再来一次")).await),
         "error.objection.pending_exists"
     );
+    // The form refuses as well, before anything is typed.
+    assert_eq!(
+        conflict(
+            objections::filing_context(&app, &firm, run, own)
+                .await
+                .map(|_| ())
+        ),
+        "error.objection.pending_exists"
+    );
     assert!(matches!(
         objections::file(&app, &firm, objection(run, neighbour, "别人的")).await,
         Err(AppError::NotFound)

@@ -161,10 +161,19 @@ async fn the_objection_flow_over_http_respects_roles_and_scope() {
     let body = res.text().await.unwrap();
     assert!(body.contains("该年度已有另一次评价运行正在公示"), "{body}");
 
-    // The firm objects through the page, with a file.
+    // The firm objects through the page, with a file; its explanation offers the same form.
     let (status, body) = get_text(&firm, &t, &page).await;
     assert_eq!(status, 200);
     assert!(body.contains("id=\"file-objection\""), "{body}");
+    let explanation = format!("/evaluation/runs/{run}/firms/{own}");
+    let (status, body) = get_text(&firm, &t, &explanation).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(&format!(
+            "id=\"file-objection\" href=\"/evaluation/objections/new?run={run}&#38;enterprise={own}\""
+        )),
+        "{body}"
+    );
     let (status, body) =
         get_text(&firm, &t, &format!("/evaluation/objections/new?run={run}")).await;
     assert_eq!(status, 200);
@@ -198,6 +207,9 @@ async fn the_objection_flow_over_http_respects_roles_and_scope() {
         .unwrap();
     let (status, body) = get_text(&firm, &t, &detail).await;
     assert_eq!(status, 200);
+    // While it waits, the explanation no longer offers a second one.
+    let (_, explained) = get_text(&firm, &t, &explanation).await;
+    assert!(!explained.contains("id=\"file-objection\""), "{explained}");
     no_missing_keys(&body);
     assert!(body.contains("用地面积统计有误<br>请核实"), "{body}");
     assert!(

@@ -225,6 +225,16 @@ async fn check_filing(
             "error.objection.not_in_run",
         )])
     })?;
+    // One objection per firm and run waits for the office at a time.
+    let pending = evaluation_objection::Entity::find()
+        .filter(evaluation_objection::Column::RunId.eq(run.id))
+        .filter(evaluation_objection::Column::EnterpriseId.eq(firm.id))
+        .filter(evaluation_objection::Column::Status.eq("pending"))
+        .count(db)
+        .await?;
+    if pending > 0 {
+        return Err(AppError::Conflict("error.objection.pending_exists".into()));
+    }
     Ok((run, firm, result))
 }
 
@@ -255,15 +265,6 @@ pub async fn file(app: &App, ctx: &Ctx, input: NewObjection) -> AppResult<Object
     let (run, firm, _) = check_filing(&tx, ctx, input.run_id, input.enterprise_id).await?;
     let reason = required_text("reason", &input.reason, "error.objection.reason_required")
         .map_err(|e| AppError::Validation(vec![e]))?;
-    let pending = evaluation_objection::Entity::find()
-        .filter(evaluation_objection::Column::RunId.eq(run.id))
-        .filter(evaluation_objection::Column::EnterpriseId.eq(firm.id))
-        .filter(evaluation_objection::Column::Status.eq("pending"))
-        .count(&tx)
-        .await?;
-    if pending > 0 {
-        return Err(AppError::Conflict("error.objection.pending_exists".into()));
-    }
     let m = evaluation_objection::ActiveModel {
         run_id: Set(run.id),
         enterprise_id: Set(firm.id),

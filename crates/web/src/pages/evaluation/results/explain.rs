@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use wujin_app::AppError;
 use wujin_app::evaluation::explain::Explanation;
 use wujin_domain::access::Role;
 use wujin_domain::evaluation::{Grade, display_points};
@@ -62,16 +63,28 @@ pub(super) async fn page(
     let label = run_label(lang, &e.run);
     let run_href = format!("/evaluation/runs/{id}");
     let back_to_run = user.actor().role != Role::Enterprise;
-    let in_publicity = e.run.status == "published"
-        && e.run
-            .publicity_ends_at
-            .is_some_and(|end| chrono::Utc::now() < end);
-    let object_href = if in_publicity
-        && wujin_app::evaluation::objections::may_file(&state.app, &user.ctx).await?
-    {
-        Some(format!(
-            "/evaluation/objections/new?run={id}&enterprise={enterprise_id}"
-        ))
+    // Offered when the form would take it: the run in publicity, a caller who may object for
+    // this firm, and no objection of the firm already waiting.
+    let object_href = if e.run.status == "published" {
+        match wujin_app::evaluation::objections::filing_context(
+            &state.app,
+            &user.ctx,
+            id,
+            enterprise_id,
+        )
+        .await
+        {
+            Ok(_) => Some(format!(
+                "/evaluation/objections/new?run={id}&enterprise={enterprise_id}"
+            )),
+            Err(
+                AppError::Forbidden
+                | AppError::NotFound
+                | AppError::Conflict(_)
+                | AppError::Validation(_),
+            ) => None,
+            Err(other) => return Err(other.into()),
+        }
     } else {
         None
     };
