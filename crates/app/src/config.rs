@@ -26,6 +26,9 @@ pub struct AppConfig {
     pub evaluation_office: String,
     /// The largest attachment (objection files, closure evidence), in MiB.
     pub attachment_max_mb: u64,
+    /// The department (by code) that supervises the plans (督查室): its staff create plans and
+    /// tasks, issue 督办单 and review extension and completion requests.
+    pub supervision_office: String,
 }
 
 impl Default for AppConfig {
@@ -41,6 +44,7 @@ impl Default for AppConfig {
             import_max_columns: 200,
             evaluation_office: "jxj".to_string(),
             attachment_max_mb: 20,
+            supervision_office: "dcs".to_string(),
         }
     }
 }

@@ -41,6 +41,21 @@ pub async fn subtree(db: &impl ConnectionTrait, root: i64) -> AppResult<Vec<i64>
     Ok(subtree_ids(&nodes(&all(db).await?), root))
 }
 
+/// Whether the caller is department staff of the unit with code `code` (an office named in
+/// the configuration: the evaluation office, the supervision office).
+pub async fn is_staff_of(app: &App, ctx: &Ctx, code: &str) -> AppResult<bool> {
+    if ctx.actor.role != wujin_domain::access::Role::Department {
+        return Ok(false);
+    }
+    let Some(unit) = ctx.actor.department_id else {
+        return Ok(false);
+    };
+    Ok(department::Entity::find_by_id(unit)
+        .one(app.db.read())
+        .await?
+        .is_some_and(|d| d.code == code))
+}
+
 /// The units the caller's data scope covers: `None` means every unit.
 pub async fn scope_units(app: &App, ctx: &Ctx) -> AppResult<Option<Vec<i64>>> {
     match ctx.actor.scope() {

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod page;
 pub mod registry;
 pub mod seed;
+pub mod supervision;
 pub mod tokens;
 pub mod users;
 

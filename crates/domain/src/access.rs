@@ -73,6 +73,7 @@ impl Role {
                     | ViewCalendar
                     | ViewEnterprises
                     | ViewEvaluation
+                    | ViewSupervision
             ),
             Role::Department => matches!(
                 permission,
@@ -83,6 +84,8 @@ impl Role {
                     | ViewEnterprises
                     | EditFigures
                     | ViewEvaluation
+                    | ViewSupervision
+                    | ReportProgress
             ),
             Role::Town => matches!(
                 permission,
@@ -97,6 +100,8 @@ impl Role {
                     | ViewEvaluation
                     | FileObjection
                     | VerifyLowEnd
+                    | ViewSupervision
+                    | ReportProgress
             ),
             Role::Cadre => matches!(
                 permission,
@@ -161,6 +166,12 @@ pub enum Permission {
     FileObjection,
     /// Verify 低散乱污 candidates of one's town (属地核实) and report on their disposal.
     VerifyLowEnd,
+    /// 督查督办: read plans and tasks — all of them for leaders, those a unit leads or
+    /// co-operates on for department and town staff (see `app::supervision`).
+    ViewSupervision,
+    /// Report progress on the tasks one's unit leads, or contribute as a co-unit; request an
+    /// extension or completion.
+    ReportProgress,
 }
 
 /// The records a user may reach (数据范围). Computed from the role and unit; never stored.
@@ -267,6 +278,23 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn supervision_is_for_officials_only() {
+        for r in [Role::Admin, Role::Leader, Role::Department, Role::Town] {
+            assert!(r.has(Permission::ViewSupervision), "{r:?}");
+        }
+        for r in [Role::Cadre, Role::Enterprise] {
+            assert!(!r.has(Permission::ViewSupervision), "{r:?}");
+            assert!(!r.has(Permission::ReportProgress), "{r:?}");
+        }
+        assert!(
+            !Role::Leader.has(Permission::ReportProgress),
+            "leaders read"
+        );
+        assert!(Role::Department.has(Permission::ReportProgress));
+        assert!(Role::Town.has(Permission::ReportProgress));
     }
 
     #[test]

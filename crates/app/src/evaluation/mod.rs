@@ -18,9 +18,7 @@ pub mod schemes;
 
 pub use run::{RunSummary, results, run};
 
-use sea_orm::EntityTrait;
-use wujin_domain::access::{Permission, Role};
-use wujin_storage::entity::department;
+use wujin_domain::access::Permission;
 
 use crate::App;
 use crate::context::Ctx;
@@ -28,19 +26,8 @@ use crate::error::{AppError, AppResult};
 
 /// Whether the caller acts for the evaluation office.
 pub async fn is_office(app: &App, ctx: &Ctx) -> AppResult<bool> {
-    if ctx.actor.can(Permission::RunEvaluation) {
-        return Ok(true);
-    }
-    if ctx.actor.role != Role::Department {
-        return Ok(false);
-    }
-    let Some(unit) = ctx.actor.department_id else {
-        return Ok(false);
-    };
-    Ok(department::Entity::find_by_id(unit)
-        .one(app.db.read())
-        .await?
-        .is_some_and(|d| d.code == app.config.evaluation_office))
+    Ok(ctx.actor.can(Permission::RunEvaluation)
+        || crate::departments::is_staff_of(app, ctx, &app.config.evaluation_office).await?)
 }
 
 /// Refuses callers who do not act for the evaluation office.

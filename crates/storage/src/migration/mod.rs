@@ -7,6 +7,7 @@ mod m20261129_000002_registry;
 mod m20261129_000003_evaluation;
 mod m20261129_000004_evaluation_workflow;
 mod m20261130_000005_result_indexes;
+mod m20261130_000006_supervision;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_evaluation::Migration),
             Box::new(m20261129_000004_evaluation_workflow::Migration),
             Box::new(m20261130_000005_result_indexes::Migration),
+            Box::new(m20261130_000006_supervision::Migration),
         ]
     }
 }

@@ -1,0 +1,249 @@
+//! 督查督办 plans and tasks: only the supervision office creates them; deadline phrases are read
+//! in the plan's year or refused with the phrase; a unit reads only the tasks it leads or
+//! co-operates on (with the areas above them), leaders read all, cadres and firms nothing.
+
+use wujin_app::supervision::plans::{self, NewPlan};
+use wujin_app::supervision::tasks::{self, NewTask};
+use wujin_app::{Actor, App, AppConfig, AppError, Ctx, RequestMeta};
+use wujin_domain::supervision::deadline::{Deadline, Recurrence};
+use wujin_storage::entity::{app_user, audit_event, department};
+use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use wujin_testkit::TestDb;
+
+async fn ctx_of(app: &App, username: &str) -> Ctx {
+    let u = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(username))
+        .one(app.db.read())
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no user {username}"));
+    Ctx::new(Actor::from_user(&u).unwrap(), RequestMeta::default())
+}
+
+async fn unit(app: &App, code: &str) -> i64 {
+    department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(app.db.read())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+fn fields(r: Result<impl std::fmt::Debug, AppError>) -> Vec<(String, String)> {
+    match r {
+        Err(AppError::Validation(errors)) => errors
+            .into_iter()
+            .map(|e| (e.field.to_string(), e.key.to_string()))
+            .collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_office_decomposes_a_plan_and_each_unit_sees_its_own_tasks() {
+    let t = TestDb::new().await;
+    let app = App::new(t.db.clone(), AppConfig::default());
+    wujin_app::demo::fill(&app).await.unwrap();
+    let admin = ctx_of(&app, "admin").await;
+    let office = ctx_of(&app, "dcs_jin").await;
+    let jxj = ctx_of(&app, "dept").await;
+    let fgj = ctx_of(&app, "fgj_zhu").await;
+    let town = ctx_of(&app, "town").await;
+    let leader = ctx_of(&app, "leader").await;
+    let leader_id = leader.actor.id.unwrap();
+
+    // Only the office (and the administrator) creates plans.
+    let plan = NewPlan {
+        name: "2022年政府工作报告重点工作任务分解".into(),
+        year: 2022,
+        ..Default::default()
+    };
+    for who in [&jxj, &town, &leader] {
+        assert!(matches!(
+            plans::create(&app, who, plan.clone()).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+    let p = plans::create(&app, &office, plan.clone()).await.unwrap();
+    assert_eq!((p.report_due_day, p.tasks), (5, 0));
+    assert_eq!(
+        fields(plans::create(&app, &admin, plan.clone()).await),
+        [("name".into(), "error.plan.name_taken".into())]
+    );
+    assert_eq!(
+        fields(
+            plans::create(
+                &app,
+                &office,
+                NewPlan {
+                    name: " ".into(),
+                    year: 1900,
+                    report_period: Some("weekly".into()),
+                    report_due_day: Some(31),
+                    ..Default::default()
+                }
+            )
+            .await
+        )
+        .len(),
+        4
+    );
+
+    let (jxj_unit, fgj_unit, gushan) = (
+        unit(&app, "jxj").await,
+        unit(&app, "fgj").await,
+        unit(&app, "gushan").await,
+    );
+    let area = tasks::add(
+        &app,
+        &office,
+        NewTask {
+            plan_id: p.id,
+            serial: "一、".into(),
+            content: "推动五金产业转型升级".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(area.level, 0);
+    let task = |serial: &str, content: &str, lead: i64, co: Vec<i64>, deadline: &str| NewTask {
+        plan_id: p.id,
+        parent_id: Some(area.id),
+        serial: serial.into(),
+        content: content.into(),
+        lead_leader_id: Some(leader_id),
+        lead_unit_id: Some(lead),
+        co_unit_ids: co,
+        deadline_text: Some(deadline.into()),
+        ..Default::default()
+    };
+    let a = tasks::add(
+        &app,
+        &office,
+        task(
+            "1",
+            "规上工业增加值增长8%",
+            jxj_unit,
+            vec![fgj_unit],
+            "2022年底前",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(a.level, 1);
+    assert_eq!(
+        a.deadline,
+        Some(Deadline::On(
+            chrono::NaiveDate::from_ymd_opt(2022, 12, 31).unwrap()
+        ))
+    );
+    assert_eq!(a.co_unit_ids, [fgj_unit]);
+    let b = tasks::add(
+        &app,
+        &office,
+        task("2", "整治提升低散乱污企业", gushan, vec![], "每季度"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(b.deadline, Some(Deadline::Recurring(Recurrence::Quarterly)));
+    let c = tasks::add(
+        &app,
+        &office,
+        task("3", "优化营商环境", fgj_unit, vec![], "长期坚持"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(c.deadline, Some(Deadline::Ongoing));
+
+    // Refused: an unreadable deadline (with the phrase), a leader who is not one, an unknown
+    // unit, a fourth level.
+    let mut bad = task("4", "某项任务", jxj_unit, vec![999_999], "尽快");
+    bad.lead_leader_id = jxj.actor.id;
+    assert_eq!(
+        fields(tasks::add(&app, &office, bad).await),
+        [
+            ("lead_leader_id".into(), "error.task.leader_unknown".into()),
+            ("co_unit_ids".into(), "error.task.unit_unknown".into()),
+            (
+                "deadline_text".into(),
+                "error.task.deadline_unreadable".into()
+            ),
+        ]
+    );
+    let sub = tasks::add(
+        &app,
+        &office,
+        NewTask {
+            parent_id: Some(a.id),
+            serial: "1.1".into(),
+            ..task("1.1", "新增规上企业100家", jxj_unit, vec![], "6月底前")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(sub.level, 2);
+    assert_eq!(
+        fields(
+            tasks::add(
+                &app,
+                &office,
+                NewTask {
+                    parent_id: Some(sub.id),
+                    ..task("1.1.1", "再下一级", jxj_unit, vec![], "6月底前")
+                }
+            )
+            .await
+        ),
+        [("parent_id".into(), "error.task.too_deep".into())]
+    );
+
+    // Who sees what.
+    let ids = |v: Vec<tasks::TaskView>| v.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    let everything = vec![area.id, a.id, b.id, c.id, sub.id];
+    assert_eq!(
+        ids(tasks::of_plan(&app, &leader, p.id).await.unwrap()),
+        everything
+    );
+    assert_eq!(
+        ids(tasks::of_plan(&app, &office, p.id).await.unwrap()),
+        everything
+    );
+    assert_eq!(
+        ids(tasks::of_plan(&app, &jxj, p.id).await.unwrap()),
+        [area.id, a.id, sub.id],
+        "the lead unit sees its task, its sub-task and the area above"
+    );
+    assert_eq!(
+        ids(tasks::of_plan(&app, &fgj, p.id).await.unwrap()),
+        [area.id, a.id, c.id, sub.id],
+        "a co-unit sees the task it helps with"
+    );
+    assert_eq!(
+        ids(tasks::of_plan(&app, &town, p.id).await.unwrap()),
+        [area.id, b.id]
+    );
+    for who in ["cadre", "firm"] {
+        let ctx = ctx_of(&app, who).await;
+        assert!(matches!(
+            plans::list(&app, &ctx).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(matches!(
+            tasks::of_plan(&app, &ctx, p.id).await,
+            Err(AppError::Forbidden)
+        ));
+    }
+    assert_eq!(plans::get(&app, &leader, p.id).await.unwrap().tasks, 4);
+    assert_eq!(plans::get(&app, &jxj, p.id).await.unwrap().tasks, 2);
+    assert_eq!(plans::list(&app, &town).await.unwrap()[0].tasks, 1);
+
+    // Every write audited.
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Entity.eq("supervision_task"))
+        .count(app.db.read())
+        .await
+        .unwrap();
+    assert_eq!(events, 5);
+}
