@@ -1,8 +1,13 @@
 //! 督查督办 plans and tasks: only the supervision office creates them; deadline phrases are read
 //! in the plan's year or refused with the phrase; a unit reads only the tasks it leads or
-//! co-operates on (with the areas above them), leaders read all, cadres and firms nothing.
+//! co-operates on (with the areas above them), leaders read all, cadres and firms nothing; a
+//! unit reports only on its own tasks (the lead unit with its percent, a co-unit its
+//! contribution), a second report of a cycle replaces the first, a late one is marked; the
+//! colours of a cycle follow the plan's rules and are recomputed by the office only.
 
+use wujin_app::supervision::colours;
 use wujin_app::supervision::plans::{self, NewPlan};
+use wujin_app::supervision::reports::{self, NewReport};
 use wujin_app::supervision::tasks::{self, NewTask};
 use wujin_app::{Actor, App, AppConfig, AppError, Ctx, RequestMeta};
 use wujin_domain::supervision::deadline::{Deadline, Recurrence};
@@ -41,7 +46,7 @@ fn fields(r: Result<impl std::fmt::Debug, AppError>) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
-async fn the_office_decomposes_a_plan_and_each_unit_sees_its_own_tasks() {
+async fn the_office_decomposes_a_plan_units_report_and_colours_follow_the_rules() {
     let t = TestDb::new().await;
     let app = App::new(t.db.clone(), AppConfig::default());
     wujin_app::demo::fill(&app).await.unwrap();
@@ -246,4 +251,101 @@ async fn the_office_decomposes_a_plan_and_each_unit_sees_its_own_tasks() {
         .await
         .unwrap();
     assert_eq!(events, 5);
+
+    // Reports: on 3 July the June report is due (by 5 July).
+    let today = chrono::NaiveDate::from_ymd_opt(2022, 7, 3).unwrap();
+    let report = |task: i64, percent: Option<f64>| NewReport {
+        task_id: task,
+        progress: "新增规上企业42家，增加值增速7.1%".into(),
+        percent_complete: percent,
+        ..Default::default()
+    };
+    let r = reports::file(&app, &jxj, report(a.id, Some(20.0)), today)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.cycle.as_str(), r.is_lead, r.late),
+        ("2022-06", true, false)
+    );
+    assert_eq!(
+        r.due_on,
+        chrono::NaiveDate::from_ymd_opt(2022, 7, 5).unwrap()
+    );
+    let contribution = reports::file(&app, &fgj, report(a.id, None), today)
+        .await
+        .unwrap();
+    assert!(!contribution.is_lead, "a co-unit contributes");
+    assert!(matches!(
+        reports::file(&app, &town, report(a.id, Some(50.0)), today).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        reports::file(&app, &leader, report(a.id, Some(50.0)), today).await,
+        Err(AppError::Forbidden)
+    ));
+    assert_eq!(
+        fields(
+            reports::file(
+                &app,
+                &jxj,
+                NewReport {
+                    cycle: Some("2022-09".into()),
+                    progress: " ".into(),
+                    percent_complete: Some(120.0),
+                    ..report(a.id, None)
+                },
+                today
+            )
+            .await
+        ),
+        [
+            ("cycle".into(), "error.report.cycle_future".into()),
+            ("progress".into(), "error.report.progress_required".into()),
+            (
+                "percent_complete".into(),
+                "error.report.percent_invalid".into()
+            ),
+        ]
+    );
+
+    // Colours on 3 July: half the year gone. Task 1 at 20 % is 30.4 points behind (red);
+    // task 2, quarterly to the year's end, reported nothing (red); task 3 is ongoing (green);
+    // sub-task 1.1 was due on 30 June (red, overdue).
+    assert!(matches!(
+        colours::recompute(&app, &jxj, p.id, today).await,
+        Err(AppError::Forbidden)
+    ));
+    let s = colours::recompute(&app, &office, p.id, today)
+        .await
+        .unwrap();
+    assert_eq!(s.cycle, "2022-07");
+    assert_eq!(
+        s.by_colour,
+        [("green".to_string(), 1), ("red".to_string(), 3)].into()
+    );
+    // Reporting 45 % again replaces the June report; task 1 is then on track.
+    let again = reports::file(&app, &jxj, report(a.id, Some(45.0)), today)
+        .await
+        .unwrap();
+    assert_eq!(again.id, r.id);
+    let s = colours::recompute(&app, &office, p.id, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.by_colour,
+        [("green".to_string(), 2), ("red".to_string(), 2)].into()
+    );
+    // A June report sent on 8 July is late.
+    let late = reports::file(
+        &app,
+        &town,
+        NewReport {
+            cycle: Some("2022-06".into()),
+            ..report(b.id, Some(40.0))
+        },
+        chrono::NaiveDate::from_ymd_opt(2022, 7, 8).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(late.late);
 }
