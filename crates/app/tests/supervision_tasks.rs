@@ -6,11 +6,13 @@
 //! colours of a cycle follow the plan's rules and are recomputed by the office only.
 
 use wujin_app::supervision::colours;
+use wujin_app::supervision::notices;
 use wujin_app::supervision::plans::{self, NewPlan};
 use wujin_app::supervision::reports::{self, NewReport};
 use wujin_app::supervision::tasks::{self, NewTask};
 use wujin_app::{Actor, App, AppConfig, AppError, Ctx, RequestMeta};
 use wujin_domain::supervision::deadline::{Deadline, Recurrence};
+use wujin_domain::supervision::escalation::{NoticeAction, NoticeLevel, NoticeState};
 use wujin_storage::entity::{app_user, audit_event, department};
 use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use wujin_testkit::TestDb;
@@ -348,4 +350,93 @@ async fn the_office_decomposes_a_plan_units_report_and_colours_follow_the_rules(
     .await
     .unwrap();
     assert!(late.late);
+
+    // Red tasks are suggested for a 督办单; the office issues one, the lead unit's staff and
+    // the lead leader are told; the unit answers, the office returns it, then escalates.
+    let suggested = notices::suggested(&app, &office, p.id).await.unwrap();
+    assert!(
+        suggested.contains(&(b.id, NoticeLevel::Notice)),
+        "{suggested:?}"
+    );
+    assert!(!suggested.iter().any(|(t, _)| *t == a.id), "{suggested:?}");
+    let due = chrono::NaiveDate::from_ymd_opt(2022, 7, 15).unwrap();
+    assert!(matches!(
+        notices::issue(&app, &town, b.id, "请加快进度", due, today).await,
+        Err(AppError::Forbidden)
+    ));
+    let n = notices::issue(&app, &office, b.id, "请于7月15日前报送整改措施", due, today)
+        .await
+        .unwrap();
+    assert_eq!(
+        (n.level, n.state),
+        (NoticeLevel::Notice, NoticeState::Issued)
+    );
+    let told = wujin_storage::entity::notification::Entity::find()
+        .filter(wujin_storage::entity::notification::Column::Kind.eq("supervision_notice"))
+        .all(app.db.read())
+        .await
+        .unwrap();
+    assert!(
+        told.iter().any(|m| Some(m.user_id) == leader.actor.id),
+        "the leader is copied"
+    );
+    assert!(
+        told.iter().any(|m| Some(m.user_id) == town.actor.id),
+        "the lead unit is told"
+    );
+    assert!(
+        !notices::suggested(&app, &office, p.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|(t, _)| *t == b.id)
+    );
+    // Another unit cannot see it; the office cannot answer for the unit; closing before an
+    // answer is an illegal step.
+    assert!(matches!(
+        notices::act(&app, &jxj, n.id, NoticeAction::Answer, "x", None).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        notices::act(&app, &office, n.id, NoticeAction::Answer, "x", None).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        notices::act(&app, &office, n.id, NoticeAction::Close, "", None).await,
+        Err(AppError::Conflict(k)) if k == "error.notice.transition"
+    ));
+    let answered = notices::act(
+        &app,
+        &town,
+        n.id,
+        NoticeAction::Answer,
+        "已制定整改方案",
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(answered.state, NoticeState::Answered);
+    let returned = notices::act(&app, &office, n.id, NoticeAction::ReturnAnswer, "", None)
+        .await
+        .unwrap();
+    assert_eq!(returned.state, NoticeState::Issued);
+    let letter = notices::act(
+        &app,
+        &office,
+        n.id,
+        NoticeAction::Escalate,
+        "专函督办：请主要负责人说明原因",
+        Some(chrono::NaiveDate::from_ymd_opt(2022, 7, 22).unwrap()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (letter.level, letter.state, letter.previous_id),
+        (NoticeLevel::Letter, NoticeState::Issued, Some(n.id))
+    );
+    let history = notices::of_task(&app, &town, b.id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|h| h.state).collect::<Vec<_>>(),
+        [NoticeState::Escalated, NoticeState::Issued]
+    );
 }

@@ -7,6 +7,7 @@
 //! below it) leads or co-operates on; cadres and enterprise users see nothing of this module.
 
 pub mod colours;
+pub mod notices;
 pub mod plans;
 pub mod reports;
 pub mod tasks;

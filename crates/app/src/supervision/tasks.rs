@@ -351,3 +351,15 @@ pub async fn of_plan(app: &App, ctx: &Ctx, plan_id: i64) -> AppResult<Vec<TaskVi
         })
         .collect())
 }
+
+/// The task `task_id` if the caller sees it: leaders and the office see every task, a unit
+/// those it (or a unit below it) leads or co-operates on; others get `NotFound`.
+pub async fn visible(app: &App, ctx: &Ctx, task_id: i64) -> AppResult<supervision_task::Model> {
+    let units = visible_units(app, ctx).await?;
+    let db = app.db.read();
+    let mut q = supervision_task::Entity::find_by_id(task_id);
+    if let Some(units) = &units {
+        q = q.filter(of_units(units));
+    }
+    q.one(db).await?.ok_or(AppError::NotFound)
+}
