@@ -9,6 +9,7 @@ use wujin_app::supervision::colours;
 use wujin_app::supervision::notices;
 use wujin_app::supervision::plans::{self, NewPlan};
 use wujin_app::supervision::reports::{self, NewReport};
+use wujin_app::supervision::requests;
 use wujin_app::supervision::tasks::{self, NewTask};
 use wujin_app::{Actor, App, AppConfig, AppError, Ctx, RequestMeta};
 use wujin_domain::supervision::deadline::{Deadline, Recurrence};
@@ -439,4 +440,80 @@ async fn the_office_decomposes_a_plan_units_report_and_colours_follow_the_rules(
         history.iter().map(|h| h.state).collect::<Vec<_>>(),
         [NoticeState::Escalated, NoticeState::Issued]
     );
+
+    // Extensions: asked by the lead unit before the deadline, with a reason; decided by the
+    // office.
+    let date = |m, d| chrono::NaiveDate::from_ymd_opt(2022, m, d).unwrap();
+    let later = chrono::NaiveDate::from_ymd_opt(2023, 3, 31).unwrap();
+    assert!(matches!(
+        requests::request_extension(&app, &fgj, a.id, later, "配合单位", today).await,
+        Err(AppError::NotFound)
+    ));
+    assert_eq!(
+        fields(requests::request_extension(&app, &jxj, sub.id, later, "来不及", today).await),
+        [(
+            "proposed_deadline".into(),
+            "error.request.after_deadline".into()
+        )]
+    );
+    assert_eq!(
+        fields(requests::request_extension(&app, &jxj, a.id, date(12, 1), "提前", today).await),
+        [("proposed_deadline".into(), "error.request.not_later".into())]
+    );
+    let ext = requests::request_extension(&app, &jxj, a.id, later, "受疫情影响项目延期开工", today)
+        .await
+        .unwrap();
+    assert!(matches!(
+        requests::request_extension(&app, &jxj, a.id, later, "再申请", today).await,
+        Err(AppError::Conflict(k)) if k == "error.request.pending"
+    ));
+    assert_eq!(
+        fields(requests::decide_extension(&app, &office, ext.id, false, None, " ").await),
+        [("reason".into(), "error.request.reason_required".into())]
+    );
+    assert!(matches!(
+        requests::decide_extension(&app, &jxj, ext.id, true, None, "").await,
+        Err(AppError::Forbidden)
+    ));
+    let approved = requests::decide_extension(&app, &office, ext.id, true, None, "")
+        .await
+        .unwrap();
+    assert_eq!(approved.status, "approved");
+    let moved = tasks::visible(&app, &jxj, a.id).await.unwrap();
+    assert_eq!(moved.deadline_on, Some(later));
+
+    // Completion (审结): requested, returned with a reason, requested again, accepted; the
+    // task is then grey.
+    let done = requests::request_completion(&app, &jxj, sub.id, "已新增规上企业103家")
+        .await
+        .unwrap();
+    assert_eq!(
+        fields(requests::review_completion(&app, &office, done.id, false, "").await),
+        [("reason".into(), "error.request.reason_required".into())]
+    );
+    requests::review_completion(&app, &office, done.id, false, "请附统计局认定名单")
+        .await
+        .unwrap();
+    assert_eq!(
+        tasks::visible(&app, &jxj, sub.id).await.unwrap().status,
+        "open"
+    );
+    let again = requests::request_completion(&app, &jxj, sub.id, "已附认定名单")
+        .await
+        .unwrap();
+    assert!(matches!(
+        requests::request_completion(&app, &jxj, sub.id, "重复").await,
+        Err(AppError::Conflict(k)) if k == "error.request.transition"
+    ));
+    requests::review_completion(&app, &office, again.id, true, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        tasks::visible(&app, &jxj, sub.id).await.unwrap().status,
+        "done"
+    );
+    let s = colours::recompute(&app, &office, p.id, today)
+        .await
+        .unwrap();
+    assert_eq!(s.by_colour.get("grey"), Some(&1), "{s:?}");
 }

@@ -10,6 +10,7 @@ pub mod colours;
 pub mod notices;
 pub mod plans;
 pub mod reports;
+pub mod requests;
 pub mod tasks;
 
 use wujin_domain::access::{Permission, Role};
