@@ -11,32 +11,12 @@ use wujin_app::supervision::plans::{self, NewPlan};
 use wujin_app::supervision::reports::{self, NewReport};
 use wujin_app::supervision::requests;
 use wujin_app::supervision::tasks::{self, NewTask};
-use wujin_app::{Actor, App, AppConfig, AppError, Ctx, RequestMeta};
+use wujin_app::{App, AppConfig, AppError};
 use wujin_domain::supervision::deadline::{Deadline, Recurrence};
 use wujin_domain::supervision::escalation::{NoticeAction, NoticeLevel, NoticeState};
-use wujin_storage::entity::{app_user, audit_event, department};
+use wujin_storage::entity::audit_event;
 use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use wujin_testkit::TestDb;
-
-async fn ctx_of(app: &App, username: &str) -> Ctx {
-    let u = app_user::Entity::find()
-        .filter(app_user::Column::Username.eq(username))
-        .one(app.db.read())
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no user {username}"));
-    Ctx::new(Actor::from_user(&u).unwrap(), RequestMeta::default())
-}
-
-async fn unit(app: &App, code: &str) -> i64 {
-    department::Entity::find()
-        .filter(department::Column::Code.eq(code))
-        .one(app.db.read())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
+use wujin_testkit::{TestDb, ctx_of, unit_id};
 
 fn fields(r: Result<impl std::fmt::Debug, AppError>) -> Vec<(String, String)> {
     match r {
@@ -99,9 +79,9 @@ async fn the_office_decomposes_a_plan_units_report_and_colours_follow_the_rules(
     );
 
     let (jxj_unit, fgj_unit, gushan) = (
-        unit(&app, "jxj").await,
-        unit(&app, "fgj").await,
-        unit(&app, "gushan").await,
+        unit_id(&app, "jxj").await,
+        unit_id(&app, "fgj").await,
+        unit_id(&app, "gushan").await,
     );
     let area = tasks::add(
         &app,

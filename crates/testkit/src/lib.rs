@@ -353,3 +353,32 @@ pub fn field_names(body: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The use-case context of the user named `username` (as a signed-in request would have it).
+pub async fn ctx_of(app: &App, username: &str) -> Ctx {
+    use wujin_storage::entity::app_user;
+    use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let u = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq(username))
+        .one(app.db.read())
+        .await
+        .expect("read the user")
+        .unwrap_or_else(|| panic!("no user {username}"));
+    Ctx::new(
+        wujin_app::Actor::from_user(&u).expect("a valid role"),
+        wujin_app::RequestMeta::default(),
+    )
+}
+
+/// The id of the unit with code `code` (`jxj`, `gushan`, …).
+pub async fn unit_id(app: &App, code: &str) -> i64 {
+    use wujin_storage::entity::department;
+    use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(app.db.read())
+        .await
+        .expect("read the unit")
+        .unwrap_or_else(|| panic!("no unit {code}"))
+        .id
+}

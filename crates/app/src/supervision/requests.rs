@@ -211,29 +211,12 @@ pub async fn decide_extension(
         }
     };
     let to = state.apply(current, &action).map_err(rule_error)?;
-    let before = RequestView::from(r.clone());
-    let mut am = r.into_active_model();
-    am.status = Set(if to == ExtensionState::Approved {
-        "approved"
+    let (status, audit_action) = if to == ExtensionState::Approved {
+        ("approved", "approve")
     } else {
-        "refused"
-    }
-    .into());
-    am.decided_by = Set(ctx.actor.id);
-    am.decided_at = Set(Some(now()));
-    am.decision_reason = Set(Some(reason.trim().to_string()).filter(|s| !s.is_empty()));
-    let m = am.update(&tx).await?;
-    let v = RequestView::from(m);
-    record(
-        &tx,
-        ctx,
-        if approve { "approve" } else { "refuse" },
-        "task_request",
-        v.id,
-        Some(json!(before)),
-        json!(v),
-    )
-    .await?;
+        ("refused", "refuse")
+    };
+    let v = decide(&tx, ctx, r, status, reason, audit_action).await?;
     if let ExtensionAction::Approve { new_deadline } = action {
         let task = supervision_task::Entity::find_by_id(v.task_id)
             .one(&tx)
@@ -335,35 +318,48 @@ pub async fn review_completion(
         return Err(AppError::Conflict("error.request.transition".into()));
     }
     let to = completion_state(&task).apply(&action).map_err(rule_error)?;
-    let before = RequestView::from(r.clone());
-    let mut am = r.into_active_model();
-    am.status = Set(if to == CompletionState::Accepted {
-        "accepted"
+    let (status, audit_action) = if to == CompletionState::Accepted {
+        ("accepted", "accept")
     } else {
-        "returned"
-    }
-    .into());
-    am.decided_by = Set(ctx.actor.id);
-    am.decided_at = Set(Some(now()));
-    am.decision_reason = Set(Some(reason.trim().to_string()).filter(|s| !s.is_empty()));
-    let m = am.update(&tx).await?;
+        ("returned", "return")
+    };
+    let v = decide(&tx, ctx, r, status, reason, audit_action).await?;
     let t = now();
     let mut task_am = task.into_active_model();
     task_am.status = Set(if accept { "done" } else { "open" }.into());
     task_am.done_at = Set(accept.then_some(t));
     task_am.updated_at = Set(t);
     task_am.update(&tx).await?;
-    let v = RequestView::from(m);
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Records the office's decision on a request: its new status, who decided, when and why;
+/// audited as `action`.
+async fn decide(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    r: task_request::Model,
+    status: &str,
+    reason: &str,
+    action: &str,
+) -> AppResult<RequestView> {
+    let before = RequestView::from(r.clone());
+    let mut am = r.into_active_model();
+    am.status = Set(status.to_string());
+    am.decided_by = Set(ctx.actor.id);
+    am.decided_at = Set(Some(now()));
+    am.decision_reason = Set(Some(reason.trim().to_string()).filter(|s| !s.is_empty()));
+    let v = RequestView::from(am.update(tx).await?);
     record(
-        &tx,
+        tx,
         ctx,
-        if accept { "accept" } else { "return" },
+        action,
         "task_request",
         v.id,
         Some(json!(before)),
         json!(v),
     )
     .await?;
-    tx.commit().await?;
     Ok(v)
 }

@@ -4,16 +4,14 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::columns::id;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261129_000003_evaluation"
     }
-}
-
-fn id() -> ColumnDef {
-    big_integer("id").auto_increment().primary_key().take()
 }
 
 #[async_trait::async_trait]

@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+mod columns;
+
 mod m20261129_000001_platform;
 mod m20261129_000002_registry;
 mod m20261129_000003_evaluation;
