@@ -14,6 +14,7 @@ pub mod demo_registry;
 pub mod departments;
 pub mod error;
 pub mod evaluation;
+pub mod jobs;
 pub mod login_log;
 pub mod low_end;
 pub mod notifications;

@@ -84,3 +84,39 @@ async fn a_failed_write_leaves_no_audit_event() {
         .checked;
     assert_eq!(before, after);
 }
+
+/// A periodic check claimed by many instances at once runs exactly once per period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_periodic_check_is_claimed_once_per_period() {
+    let t = TestDb::new().await;
+    let app = App::new(t.db.clone(), AppConfig::default());
+    let mut claims = Vec::new();
+    for i in 0..12 {
+        let app = app.clone();
+        claims.push(tokio::spawn(async move {
+            wujin_app::jobs::claim(&app, "report_reminders", "2022-07-05", &format!("node-{i}"))
+                .await
+        }));
+    }
+    let mut won = 0;
+    for c in claims {
+        if c.await.unwrap().unwrap() {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1, "exactly one instance runs the check");
+    assert!(
+        !wujin_app::jobs::claim(&app, "report_reminders", "2022-07-05", "late")
+            .await
+            .unwrap()
+    );
+    assert!(
+        wujin_app::jobs::claim(&app, "report_reminders", "2022-07-06", "late")
+            .await
+            .unwrap(),
+        "the next period is claimed afresh"
+    );
+    wujin_app::jobs::finish(&app, "report_reminders", "2022-07-06")
+        .await
+        .unwrap();
+}
