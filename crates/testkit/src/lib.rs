@@ -382,3 +382,46 @@ pub async fn unit_id(app: &App, code: &str) -> i64 {
         .unwrap_or_else(|| panic!("no unit {code}"))
         .id
 }
+
+const BOUNDARY: &str = "----wujin-test-boundary";
+
+/// A multipart body: the fields, then the files (each as field `files`).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// POSTs a multipart form with files, as a browser uploads them.
+pub async fn post_multipart(
+    c: &reqwest::Client,
+    url: String,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> reqwest::Response {
+    c.post(url)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(multipart(fields, files))
+        .send()
+        .await
+        .expect("request")
+}

@@ -12,49 +12,7 @@ use wujin_domain::enterprise::FigureSource;
 use wujin_storage::entity::{app_user, enterprise, evaluation_result, evaluation_run};
 use wujin_storage::sea_orm::sea_query::{Expr, Query};
 use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use wujin_testkit::{TestApp, field_names, get_json, get_text, location};
-
-const BOUNDARY: &str = "----wujin-objection-boundary";
-
-/// A multipart body: the fields, then the files.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-async fn post_multipart(
-    c: &reqwest::Client,
-    url: String,
-    fields: &[(&str, &str)],
-    files: &[(&str, &[u8])],
-) -> reqwest::Response {
-    c.post(url)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(multipart(fields, files))
-        .send()
-        .await
-        .expect("request")
-}
+use wujin_testkit::{TestApp, field_names, get_json, get_text, location, post_multipart};
 
 async fn post_json(c: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
     let res = c.post(url).json(&body).send().await.expect("request");
@@ -253,20 +211,11 @@ async fn the_objection_flow_over_http_respects_roles_and_scope() {
         ]
     };
     let send = |c: &reqwest::Client, fields: Vec<(&'static str, String)>| {
-        let body = multipart(
-            &fields
-                .iter()
-                .map(|(k, v)| (*k, v.as_str()))
-                .collect::<Vec<_>>(),
-            &[],
-        );
-        c.post(api.clone())
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .body(body)
-            .send()
+        let (c, api) = (c.clone(), api.clone());
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Ok::<_, std::convert::Infallible>(post_multipart(&c, api, &fields, &[]).await)
+        }
     };
     for c in [&cadre, &leader] {
         let res = send(c, for_neighbour("无权提出")).await.unwrap();

@@ -4,49 +4,7 @@
 
 use serde_json::{Value, json};
 use wujin_app::demo::DEMO_PASSWORD;
-use wujin_testkit::{TestApp, field_names, get_json, get_text, location};
-
-const BOUNDARY: &str = "----wujin-low-end-boundary";
-
-/// A multipart body: the fields, then the files (field `files`).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-async fn post_multipart(
-    c: &reqwest::Client,
-    url: String,
-    fields: &[(&str, &str)],
-    files: &[(&str, &[u8])],
-) -> reqwest::Response {
-    c.post(url)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(multipart(fields, files))
-        .send()
-        .await
-        .expect("request")
-}
+use wujin_testkit::{TestApp, field_names, get_json, get_text, location, post_multipart};
 
 async fn send_json(req: reqwest::RequestBuilder, body: Value) -> (u16, Value) {
     let res = req.json(&body).send().await.expect("request");

@@ -10,7 +10,9 @@ use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use wujin_app::attachments::{AttachmentInfo, NewFile};
+use wujin_app::attachments::NewFile;
+
+use super::AttachmentDto;
 use wujin_app::low_end::{
     CaseActions, CaseDetail, CaseFacts, CaseFilter, CaseView, CloseInput, FreedRow,
     GenerateSummary, LedgerTotals, PlanInput, StepInput, StepView,
@@ -293,30 +295,6 @@ impl From<CaseActions> for CaseActionsDto {
             progress: a.progress,
             complete_step: a.complete_step,
             close: a.close,
-        }
-    }
-}
-
-/// An evidence file (its content at `…/attachments/{id}`).
-#[derive(Serialize, ToSchema)]
-pub struct AttachmentDto {
-    pub id: i64,
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<AttachmentInfo> for AttachmentDto {
-    fn from(a: AttachmentInfo) -> Self {
-        AttachmentDto {
-            id: a.id,
-            filename: a.filename,
-            content_type: a.content_type,
-            size_bytes: a.size_bytes,
-            sha256: a.sha256,
-            created_at: a.created_at,
         }
     }
 }

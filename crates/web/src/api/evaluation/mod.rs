@@ -9,7 +9,10 @@ pub mod results;
 pub mod schemes;
 
 use axum::Router;
-use utoipa::OpenApi;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use wujin_app::attachments::AttachmentInfo;
 
 use crate::state::AppState;
 
@@ -31,4 +34,28 @@ pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
         measures::Doc::openapi(),
         low_end::Doc::openapi(),
     ]
+}
+
+/// An attached file (objection files, closure evidence), without its content.
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentDto {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<AttachmentInfo> for AttachmentDto {
+    fn from(a: AttachmentInfo) -> Self {
+        AttachmentDto {
+            id: a.id,
+            filename: a.filename,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            sha256: a.sha256,
+            created_at: a.created_at,
+        }
+    }
 }

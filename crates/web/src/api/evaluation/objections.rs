@@ -13,7 +13,9 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use wujin_app::attachments::{AttachmentInfo, NewFile};
+use wujin_app::attachments::NewFile;
+
+use super::AttachmentDto;
 use wujin_app::evaluation::RunSummary;
 use wujin_app::evaluation::objections::{
     self, Accepted, NewObjection, ObjectionDetail, ObjectionFilter, ObjectionView, ResultLine,
@@ -248,30 +250,6 @@ impl From<ObjectionView> for ObjectionDto {
             corrected_run_id: o.corrected_run_id,
             created_at: o.created_at,
             attachments: o.attachments,
-        }
-    }
-}
-
-/// An attached file, without its content.
-#[derive(Serialize, ToSchema)]
-pub struct AttachmentDto {
-    pub id: i64,
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<AttachmentInfo> for AttachmentDto {
-    fn from(a: AttachmentInfo) -> Self {
-        AttachmentDto {
-            id: a.id,
-            filename: a.filename,
-            content_type: a.content_type,
-            size_bytes: a.size_bytes,
-            sha256: a.sha256,
-            created_at: a.created_at,
         }
     }
 }
