@@ -51,3 +51,10 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(6)
 }
+
+/// Today in China (the platform's time zone): deadlines, cycles and reminders count in it.
+pub fn china_today() -> chrono::NaiveDate {
+    now()
+        .with_timezone(&wujin_domain::tz::china_tz())
+        .date_naive()
+}

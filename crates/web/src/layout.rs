@@ -165,6 +165,12 @@ fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
             items: evaluation,
         });
     }
+    if a.can(Permission::ViewSupervision) {
+        groups.push(MenuGroup {
+            title: tr(user.lang, "menu.group.supervision"),
+            items: vec![item("/supervision", "menu.supervision.plans")],
+        });
+    }
     let mut admin = Vec::new();
     if a.can(Permission::ViewUsers) {
         admin.push(item("/admin/users", "menu.users"));

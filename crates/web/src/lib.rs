@@ -171,8 +171,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves. Expired sessions are purged every ten minutes and
-/// overdue 低散乱污 cases reminded every hour (both safe from several instances at once).
+/// Serves until `shutdown` resolves. Expired sessions are purged every ten minutes, overdue
+/// 低散乱污 cases reminded every hour, and the daily supervision check run once a day (all
+/// safe from several instances at once).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -205,6 +206,40 @@ pub async fn serve(
             }
         }
     });
+    // The daily supervision check (colours, then reminders) runs once a China day across
+    // every instance: the first to claim the day in the job ledger runs it.
+    let supervision_app = state.app.clone();
+    let supervision = tokio::spawn(async move {
+        let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4());
+        let mut tick = tokio::time::interval(Duration::from_secs(900));
+        loop {
+            tick.tick().await;
+            let today = wujin_app::china_today();
+            let period = today.to_string();
+            match wujin_app::jobs::claim(&supervision_app, "supervision_daily", &period, &instance)
+                .await
+            {
+                Ok(true) => {
+                    match wujin_app::supervision::reminders::run(&supervision_app, today, &instance)
+                        .await
+                    {
+                        Ok(s) => {
+                            tracing::info!(plans = s.plans, sent = ?s.sent, "supervision check done")
+                        }
+                        Err(e) => tracing::warn!(error = %e, "supervision check failed"),
+                    }
+                    if let Err(e) =
+                        wujin_app::jobs::finish(&supervision_app, "supervision_daily", &period)
+                            .await
+                    {
+                        tracing::warn!(error = %e, "could not mark the supervision check finished");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "could not claim the supervision check"),
+            }
+        }
+    });
     let app = router(state);
     let res = axum::serve(
         listener,
@@ -214,5 +249,6 @@ pub async fn serve(
     .await;
     purge.abort();
     remind.abort();
+    supervision.abort();
     res
 }

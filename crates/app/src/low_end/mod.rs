@@ -47,9 +47,7 @@ pub const ENTITY: &str = "low_end_case";
 
 /// Today in China (the platform's time zone): deadlines and reminders count in it.
 pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&wujin_domain::tz::china_tz())
-        .date_naive()
+    crate::china_today()
 }
 
 /// The cases a caller reads.

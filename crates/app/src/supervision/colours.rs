@@ -6,9 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use serde_json::json;
 use wujin_domain::supervision::colour::{NodeKind, TaskProgress, assess};
@@ -128,31 +126,31 @@ pub async fn recompute(
     }
     let tx = app.db.begin_write().await?;
     let t = now();
-    for (task_id, colour, a, pc) in rows {
-        let existing = task_colour::Entity::find()
-            .filter(task_colour::Column::TaskId.eq(task_id))
+    // The cycle's colours of these tasks are replaced as a whole.
+    for chunk in ids.chunks(1_000) {
+        task_colour::Entity::delete_many()
             .filter(task_colour::Column::Cycle.eq(&cycle))
-            .one(&tx)
+            .filter(task_colour::Column::TaskId.is_in(chunk.to_vec()))
+            .exec(&tx)
             .await?;
-        let existed = existing.is_some();
-        let mut am = match existing {
-            Some(m) => m.into_active_model(),
-            None => task_colour::ActiveModel {
-                task_id: Set(task_id),
-                cycle: Set(cycle.clone()),
-                ..Default::default()
-            },
-        };
-        am.colour = Set(colour);
-        am.reasons_json = Set(serde_json::to_string(&a.findings).unwrap_or_else(|_| "[]".into()));
-        am.elapsed_progress = Set(a.elapsed_progress.unwrap_or(0.0));
-        am.percent_complete = Set(pc);
-        am.computed_at = Set(t);
-        if existed {
-            am.update(&tx).await?;
-        } else {
-            am.insert(&tx).await?;
-        }
+    }
+    let models: Vec<task_colour::ActiveModel> = rows
+        .into_iter()
+        .map(|(task_id, colour, a, pc)| task_colour::ActiveModel {
+            task_id: Set(task_id),
+            cycle: Set(cycle.clone()),
+            colour: Set(colour),
+            reasons_json: Set(serde_json::to_string(&a.findings).unwrap_or_else(|_| "[]".into())),
+            elapsed_progress: Set(a.elapsed_progress.unwrap_or(0.0)),
+            percent_complete: Set(pc),
+            computed_at: Set(t),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in models.chunks(500) {
+        task_colour::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&tx)
+            .await?;
     }
     let summary = ColourSummary {
         plan_id,

@@ -6,12 +6,17 @@
 //! office read every task; department and town staff read the tasks their unit (or a unit
 //! below it) leads or co-operates on; cadres and enterprise users see nothing of this module.
 
+pub mod board;
 pub mod colours;
+pub mod detail;
 pub mod notices;
 pub mod plans;
+pub mod reminders;
 pub mod reports;
 pub mod requests;
+pub mod targets;
 pub mod tasks;
+pub mod webhook;
 
 use wujin_domain::access::{Permission, Role};
 

@@ -346,3 +346,13 @@ pub async fn suggested(app: &App, ctx: &Ctx, plan_id: i64) -> AppResult<Vec<(i64
     }
     Ok(out)
 }
+
+/// The task of notice `notice_id`, if the caller sees the task.
+pub async fn task_of(app: &App, ctx: &Ctx, notice_id: i64) -> AppResult<i64> {
+    let n = supervision_notice::Entity::find_by_id(notice_id)
+        .one(app.db.read())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::tasks::visible(app, ctx, n.task_id).await?;
+    Ok(n.task_id)
+}

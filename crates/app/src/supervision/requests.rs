@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -362,4 +362,28 @@ async fn decide(
     )
     .await?;
     Ok(v)
+}
+
+/// The task and kind (`extension` | `completion`) of request `request_id`, if the caller sees
+/// the task.
+pub async fn task_of(app: &App, ctx: &Ctx, request_id: i64) -> AppResult<(i64, String)> {
+    let r = task_request::Entity::find_by_id(request_id)
+        .one(app.db.read())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::tasks::visible(app, ctx, r.task_id).await?;
+    Ok((r.task_id, r.kind))
+}
+
+/// The requests of a task, newest first.
+pub async fn of_task(app: &App, ctx: &Ctx, task_id: i64) -> AppResult<Vec<RequestView>> {
+    super::tasks::visible(app, ctx, task_id).await?;
+    Ok(task_request::Entity::find()
+        .filter(task_request::Column::TaskId.eq(task_id))
+        .order_by_desc(task_request::Column::Id)
+        .all(app.db.read())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

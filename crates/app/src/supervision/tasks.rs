@@ -76,9 +76,15 @@ pub struct TaskView {
     pub deadline_on: Option<NaiveDate>,
     pub start_on: NaiveDate,
     pub status: String,
+    /// The quantitative target (量化指标): metric, baseline, target, unit.
+    pub metric: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub target_unit: Option<String>,
+    pub tags: Vec<String>,
 }
 
-fn view(m: supervision_task::Model, co_units: Vec<i64>) -> TaskView {
+pub(crate) fn view(m: supervision_task::Model, co_units: Vec<i64>) -> TaskView {
     let deadline = match (&m.deadline_on, &m.recurrence, m.ongoing) {
         (Some(d), _, _) => Some(Deadline::On(*d)),
         (None, Some(r), _) => serde_json::from_value(json!(r))
@@ -102,6 +108,11 @@ fn view(m: supervision_task::Model, co_units: Vec<i64>) -> TaskView {
         deadline_on: m.deadline_on,
         start_on: m.start_on,
         status: m.status,
+        metric: m.metric,
+        baseline: m.baseline,
+        target: m.target,
+        target_unit: m.target_unit,
+        tags: serde_json::from_str(&m.tags_json).unwrap_or_default(),
     }
 }
 
@@ -362,4 +373,66 @@ pub async fn visible(app: &App, ctx: &Ctx, task_id: i64) -> AppResult<supervisio
         q = q.filter(of_units(units));
     }
     q.one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// What the office's task form offers: the plan's areas and tasks as parents, active leader
+/// accounts, active departments and towns.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskChoices {
+    pub parents: Vec<super::board::Named>,
+    pub leaders: Vec<super::board::Named>,
+    pub units: Vec<super::board::Named>,
+}
+
+/// The choices of the task form of plan `plan_id`; the office.
+pub async fn choices(app: &App, ctx: &Ctx, plan_id: i64) -> AppResult<TaskChoices> {
+    require_office(app, ctx).await?;
+    let db = app.db.read();
+    let parents = supervision_task::Entity::find()
+        .filter(supervision_task::Column::PlanId.eq(plan_id))
+        .filter(supervision_task::Column::Level.lt(2))
+        .order_by_asc(supervision_task::Column::SortOrder)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| super::board::Named {
+            id: t.id,
+            name: format!(
+                "{}{} {}",
+                "\u{3000}".repeat(t.level as usize),
+                t.serial,
+                t.content.chars().take(40).collect::<String>()
+            ),
+        })
+        .collect();
+    let leaders = app_user::Entity::find()
+        .filter(app_user::Column::Role.eq(Role::Leader.as_str()))
+        .filter(app_user::Column::Active.eq(true))
+        .order_by_asc(app_user::Column::DisplayName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| super::board::Named {
+            id: u.id,
+            name: u.display_name,
+        })
+        .collect();
+    let units = department::Entity::find()
+        .filter(department::Column::Active.eq(true))
+        .filter(department::Column::ParentId.is_not_null())
+        .order_by_asc(department::Column::SortOrder)
+        .order_by_asc(department::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| super::board::Named {
+            id: d.id,
+            name: d.name,
+        })
+        .collect();
+    Ok(TaskChoices {
+        parents,
+        leaders,
+        units,
+    })
 }

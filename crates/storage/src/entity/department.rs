@@ -15,6 +15,8 @@ pub struct Model {
     pub short_name: Option<String>,
     pub sort_order: i32,
     pub active: bool,
+    /// Optional outgoing webhook: reminders for the unit are also POSTed here as JSON.
+    pub webhook_url: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -16,6 +16,7 @@ pub mod history;
 pub mod home;
 pub mod imports;
 pub mod notifications;
+pub mod supervision;
 
 use std::collections::BTreeMap;
 
@@ -44,6 +45,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(enterprises::routes())
         .merge(evaluation::routes())
         .merge(imports::routes(max_upload))
+        .merge(supervision::routes())
         .merge(api_docs::routes())
 }
 
