@@ -11,6 +11,7 @@ pub mod me;
 pub mod notifications;
 pub mod openapi;
 pub mod registry;
+pub mod supervision;
 pub mod tokens;
 pub mod users;
 
@@ -40,6 +41,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(calendar::routes())
         .merge(registry::routes(max_upload))
         .merge(evaluation::routes())
+        .merge(supervision::routes())
         .merge(openapi::routes())
 }
 

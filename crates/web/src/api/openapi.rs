@@ -164,6 +164,7 @@ fn status_description(status: &str) -> &'static str {
         (name = "dictionaries", description = "Industry groups and enterprise tags."),
         (name = "imports", description = "Spreadsheet imports: validate (preview, nothing written), then commit or discard."),
         (name = "exports", description = "The registry as xlsx workbooks, within the caller's data scope."),
+        (name = "supervision", description = "督查督办: plans, their tasks and boards, progress reports, colours by rule, supervision notices (督办单) and requests."),
         (name = "meta", description = "This document."),
     )
 )]
@@ -174,7 +175,10 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOC.get_or_init(|| {
         let mut doc = ApiDoc::openapi();
-        for part in crate::api::evaluation::docs() {
+        for part in crate::api::evaluation::docs()
+            .into_iter()
+            .chain(crate::api::supervision::docs())
+        {
             doc.merge(part);
         }
         // The security requirements, tags and descriptions reach the merged paths too.
