@@ -212,6 +212,9 @@ pub struct DepartmentInput {
     pub name: String,
     pub short_name: Option<String>,
     pub sort_order: Option<i32>,
+    /// Outgoing webhook for the unit's reminders (`http://…`); empty for none.
+    #[serde(default)]
+    pub webhook_url: Option<String>,
 }
 
 fn snapshot(d: &department::Model) -> serde_json::Value {
@@ -222,6 +225,7 @@ fn snapshot(d: &department::Model) -> serde_json::Value {
         "name": d.name,
         "short_name": d.short_name,
         "sort_order": d.sort_order,
+        "webhook_url": d.webhook_url,
         "active": d.active,
     })
 }
@@ -230,7 +234,7 @@ async fn validate(
     db: &impl ConnectionTrait,
     input: &DepartmentInput,
     editing: Option<i64>,
-) -> AppResult<(DepartmentKind, String, String, Option<String>)> {
+) -> AppResult<Valid> {
     let mut errors = Vec::new();
     let code = input.code.trim().to_lowercase();
     let name = input.name.trim().to_string();
@@ -240,6 +244,18 @@ async fn validate(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
+    let webhook_url = input
+        .webhook_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    if let Some(Err(key)) = webhook_url
+        .as_deref()
+        .map(crate::supervision::webhook::check_url)
+    {
+        errors.push(FieldError::new("webhook_url", key));
+    }
     let kind = DepartmentKind::parse(input.kind.trim());
     if kind.is_none() {
         errors.push(FieldError::new("kind", "error.department.kind_invalid"));
@@ -289,18 +305,34 @@ async fn validate(
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok((
-        kind.unwrap_or(DepartmentKind::Department),
+    Ok(Valid {
+        kind: kind.unwrap_or(DepartmentKind::Department),
         code,
         name,
         short_name,
-    ))
+        webhook_url,
+    })
+}
+
+/// A unit's fields once checked.
+struct Valid {
+    kind: DepartmentKind,
+    code: String,
+    name: String,
+    short_name: Option<String>,
+    webhook_url: Option<String>,
 }
 
 pub async fn create(app: &App, ctx: &Ctx, input: &DepartmentInput) -> AppResult<department::Model> {
     ctx.require(Permission::ManageDepartments)?;
     let tx = app.db.begin_write().await?;
-    let (kind, code, name, short_name) = validate(&tx, input, None).await?;
+    let Valid {
+        kind,
+        code,
+        name,
+        short_name,
+        webhook_url,
+    } = validate(&tx, input, None).await?;
     let t = now();
     let created = department::ActiveModel {
         parent_id: Set(input.parent_id),
@@ -309,6 +341,7 @@ pub async fn create(app: &App, ctx: &Ctx, input: &DepartmentInput) -> AppResult<
         name: Set(name),
         short_name: Set(short_name),
         sort_order: Set(input.sort_order.unwrap_or(100)),
+        webhook_url: Set(webhook_url),
         active: Set(true),
         created_at: Set(t),
         updated_at: Set(t),
@@ -345,7 +378,13 @@ pub async fn update(
         .one(&tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (kind, code, name, short_name) = validate(&tx, input, Some(id)).await?;
+    let Valid {
+        kind,
+        code,
+        name,
+        short_name,
+        webhook_url,
+    } = validate(&tx, input, Some(id)).await?;
     let before = snapshot(&existing);
     let mut am = existing.into_active_model();
     am.parent_id = Set(input.parent_id);
@@ -353,6 +392,7 @@ pub async fn update(
     am.code = Set(code);
     am.name = Set(name);
     am.short_name = Set(short_name);
+    am.webhook_url = Set(webhook_url);
     am.sort_order = Set(input.sort_order.unwrap_or(100));
     am.updated_at = Set(now());
     let updated = am.update(&tx).await?;

@@ -239,11 +239,8 @@ pub(crate) async fn load(
         period: plan.report_period,
         due_day: plan.report_due_day,
     };
-    let report_cycle = rules.cycle_to_report(today);
     let calendar = crate::calendar::current(db).await?;
-    let report_due = rules
-        .due_date_on_working_day(report_cycle, &calendar)
-        .unwrap_or_else(|_| rules.due_date(report_cycle));
+    let (report_cycle, report_due) = super::reports::cycle_being_reported(&rules, today, &calendar);
     let report_cycle = report_cycle.label();
 
     let all = supervision_task::Entity::find()

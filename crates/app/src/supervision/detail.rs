@@ -198,11 +198,8 @@ pub async fn detail(app: &App, ctx: &Ctx, task_id: i64, today: NaiveDate) -> App
         period: plan.report_period,
         due_day: plan.report_due_day,
     };
-    let cycle = rules.cycle_to_report(today);
     let calendar = crate::calendar::current(db).await?;
-    let report_due = rules
-        .due_date_on_working_day(cycle, &calendar)
-        .unwrap_or_else(|_| rules.due_date(cycle));
+    let (cycle, report_due) = super::reports::cycle_being_reported(&rules, today, &calendar);
     let report_cycle = cycle.label();
     let tz = wujin_domain::tz::china_tz();
     let filed = reports

@@ -115,37 +115,38 @@ pub async fn run(app: &App, today: NaiveDate, instance: &str) -> AppResult<Remin
             period: p.report_period,
             due_day: p.report_due_day,
         };
-        let cycle = rules.cycle_to_report(today);
-        let label = cycle.label();
-        let due = rules
-            .due_date_on_working_day(cycle, &calendar)
-            .unwrap_or_else(|_| rules.due_date(cycle));
+        let (cycle, due) = super::reports::cycle_being_reported(&rules, today, &calendar);
         let link = format!("/supervision/plans/{}/mine", p.id);
-        // Reports of the cycle: due soon, or overdue.
-        let mut filed: BTreeSet<i64> = BTreeSet::new();
-        for chunk in task_ids.chunks(1_000) {
-            let ids: Vec<i64> = progress_report::Entity::find()
-                .select_only()
-                .column(progress_report::Column::TaskId)
-                .filter(progress_report::Column::TaskId.is_in(chunk.to_vec()))
-                .filter(progress_report::Column::Cycle.eq(&label))
-                .filter(progress_report::Column::IsLead.eq(true))
-                .into_tuple()
-                .all(db)
-                .await?;
-            filed.extend(ids);
-        }
+        // The cycle being reported, when its due date is within 3 working days; the latest
+        // cycle already due, for the reports still missing.
         let remind_from = remind_on(due, DUE_SOON_WORKING_DAYS, &calendar).unwrap_or(due);
-        let kind = if today > due {
-            Some(REPORT_OVERDUE)
-        } else if today >= remind_from {
-            Some(REPORT_DUE)
-        } else {
-            None
-        };
-        if let Some(kind) = kind {
+        let mut checks = Vec::new();
+        if today >= remind_from && today <= due {
+            checks.push((REPORT_DUE, cycle, due));
+        }
+        if let Ok(Some(past)) = rules.last_cycle_due_before(today, &calendar) {
+            let past_due = rules
+                .due_date_on_working_day(past, &calendar)
+                .unwrap_or_else(|_| rules.due_date(past));
+            checks.push((REPORT_OVERDUE, past, past_due));
+        }
+        for (kind, c, c_due) in checks {
+            let label = c.label();
+            let mut filed: BTreeSet<i64> = BTreeSet::new();
+            for chunk in task_ids.chunks(1_000) {
+                let ids: Vec<i64> = progress_report::Entity::find()
+                    .select_only()
+                    .column(progress_report::Column::TaskId)
+                    .filter(progress_report::Column::TaskId.is_in(chunk.to_vec()))
+                    .filter(progress_report::Column::Cycle.eq(&label))
+                    .filter(progress_report::Column::IsLead.eq(true))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                filed.extend(ids);
+            }
             let mut by_unit: BTreeMap<i64, Vec<(i64, String)>> = BTreeMap::new();
-            for t in tasks.iter().filter(|t| t.start_on <= cycle.end()) {
+            for t in tasks.iter().filter(|t| t.start_on <= c.end()) {
                 if let Some(u) = t.lead_unit_id.filter(|_| !filed.contains(&t.id)) {
                     by_unit.entry(u).or_default().push((t.id, t.serial.clone()));
                 }
@@ -157,7 +158,7 @@ pub async fn run(app: &App, today: NaiveDate, instance: &str) -> AppResult<Remin
                         unit_id: Some(unit),
                         leader_id: None,
                         plan: p.name.clone(),
-                        due_on: Some(due),
+                        due_on: Some(c_due),
                         tasks: list,
                         link: link.clone(),
                     });

@@ -70,6 +70,22 @@ impl From<progress_report::Model> for ReportView {
     }
 }
 
+/// The cycle being reported on `today` and its due date, both counting the due date as
+/// postponed to a working day; the plain dates when the calendar does not cover them.
+pub fn cycle_being_reported(
+    rules: &CycleRules,
+    today: NaiveDate,
+    calendar: &wujin_domain::calendar::WorkingCalendar,
+) -> (ReportCycle, NaiveDate) {
+    let cycle = rules
+        .cycle_to_report_on_working_days(today, calendar)
+        .unwrap_or_else(|_| rules.cycle_to_report(today));
+    let due = rules
+        .due_date_on_working_day(cycle, calendar)
+        .unwrap_or_else(|_| rules.due_date(cycle));
+    (cycle, due)
+}
+
 /// The plan's cycle named `label` (`2022-06`, `2022-Q2`).
 pub fn parse_cycle(rules: &CycleRules, label: &str) -> Option<ReportCycle> {
     let (year, rest) = label.trim().split_once('-')?;
@@ -131,6 +147,7 @@ pub async fn file(
         period: p.report_period,
         due_day: p.report_due_day,
     };
+    let calendar = crate::calendar::current(&tx).await?;
     let mut errors = Vec::new();
     let cycle = match input
         .cycle
@@ -138,7 +155,7 @@ pub async fn file(
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        None => Some(rules.cycle_to_report(today)),
+        None => Some(cycle_being_reported(&rules, today, &calendar).0),
         Some(label) => match parse_cycle(&rules, label) {
             Some(c) if c.start() <= today => Some(c),
             Some(_) => {
@@ -190,7 +207,10 @@ pub async fn file(
     let Some(cycle) = cycle.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    let due_on = rules.due_date(cycle);
+    // Due dates falling on a holiday move to the next working day (遇节假日顺延).
+    let due_on = rules
+        .due_date_on_working_day(cycle, &calendar)
+        .unwrap_or_else(|_| rules.due_date(cycle));
     let t = now();
     let existing = progress_report::Entity::find()
         .filter(progress_report::Column::TaskId.eq(task.id))

@@ -196,6 +196,39 @@ impl CycleRules {
     }
 }
 
+impl CycleRules {
+    /// The cycle being reported on `today`, counting the due date as postponed to a working
+    /// day: the previous cycle while its (postponed) due date has not passed — the September
+    /// report due Saturday 5 October 2024 is still the one being reported on 7 October, as it
+    /// is due on the 8th — else the current one.
+    pub fn cycle_to_report_on_working_days(
+        &self,
+        today: NaiveDate,
+        calendar: &WorkingCalendar,
+    ) -> Result<ReportCycle, CalendarError> {
+        let current = self.cycle_of(today);
+        match current.previous() {
+            Some(prev) if self.due_date_on_working_day(prev, calendar)? >= today => Ok(prev),
+            _ => Ok(current),
+        }
+    }
+
+    /// The latest cycle whose (postponed) due date is before `today`: the one whose missing
+    /// reports are overdue.
+    pub fn last_cycle_due_before(
+        &self,
+        today: NaiveDate,
+        calendar: &WorkingCalendar,
+    ) -> Result<Option<ReportCycle>, CalendarError> {
+        let reporting = self.cycle_to_report_on_working_days(today, calendar)?;
+        let mut c = reporting.previous();
+        if self.due_date_on_working_day(reporting, calendar)? < today {
+            c = Some(reporting);
+        }
+        Ok(c)
+    }
+}
+
 /// Where a cycle's report stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]

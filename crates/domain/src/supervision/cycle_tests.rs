@@ -235,3 +235,31 @@ fn rules_validate_and_cycles_serialise() {
         serde_json::json!({"kind": "late", "days_late": 2})
     );
 }
+
+#[test]
+fn the_cycle_being_reported_counts_the_postponed_due_date() {
+    let cal = WorkingCalendar::shipped();
+    let rules = monthly();
+    // The September 2024 report is due 5 October, a holiday: postponed to Tuesday 8 October.
+    let cases: &[(NaiveDate, &str, Option<&str>)] = &[
+        (d(2024, 9, 27), "2024-09", Some("2024-08")),
+        (d(2024, 10, 5), "2024-09", Some("2024-08")),
+        (d(2024, 10, 7), "2024-09", Some("2024-08")),
+        (d(2024, 10, 8), "2024-09", Some("2024-08")),
+        (d(2024, 10, 9), "2024-10", Some("2024-09")),
+        // A plain month: the August report is due Thursday 5 September.
+        (d(2024, 9, 5), "2024-08", Some("2024-07")),
+        (d(2024, 9, 6), "2024-09", Some("2024-08")),
+    ];
+    for &(today, reporting, overdue) in cases {
+        let r = rules.cycle_to_report_on_working_days(today, &cal).unwrap();
+        assert_eq!(r.label(), reporting, "{today}");
+        let o = rules.last_cycle_due_before(today, &cal).unwrap();
+        assert_eq!(o.map(|c| c.label()).as_deref(), overdue, "{today}");
+        // Without the calendar the September report would have stopped being "the one being
+        // reported" on 6 October.
+        if today == d(2024, 10, 7) {
+            assert_eq!(rules.cycle_to_report(today).label(), "2024-10");
+        }
+    }
+}

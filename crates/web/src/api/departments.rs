@@ -71,6 +71,8 @@ pub struct DepartmentDto {
     pub short_name: Option<String>,
     pub sort_order: i32,
     pub active: bool,
+    /// Outgoing webhook for the unit's supervision reminders.
+    pub webhook_url: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
@@ -86,6 +88,7 @@ impl From<department::Model> for DepartmentDto {
             short_name: d.short_name,
             sort_order: d.sort_order,
             active: d.active,
+            webhook_url: d.webhook_url,
             created_at: d.created_at,
             updated_at: d.updated_at,
         }
@@ -120,6 +123,9 @@ pub struct DepartmentRequest {
     pub short_name: Option<String>,
     /// Order among siblings (default 100).
     pub sort_order: Option<i32>,
+    /// Outgoing webhook (`http://…` on the city network) to which the unit's supervision
+    /// reminders are also POSTed as JSON; absent or empty for none.
+    pub webhook_url: Option<String>,
 }
 
 impl From<DepartmentRequest> for DepartmentInput {
@@ -131,6 +137,7 @@ impl From<DepartmentRequest> for DepartmentInput {
             name: r.name,
             short_name: r.short_name,
             sort_order: r.sort_order,
+            webhook_url: r.webhook_url,
         }
     }
 }

@@ -29,6 +29,7 @@ pub(super) struct UnitForm {
     code: String,
     name: String,
     short_name: String,
+    webhook_url: String,
     sort_order: String,
 }
 
@@ -40,6 +41,7 @@ impl UnitForm {
             code: d.code.clone(),
             name: d.name.clone(),
             short_name: d.short_name.clone().unwrap_or_default(),
+            webhook_url: d.webhook_url.clone().unwrap_or_default(),
             sort_order: d.sort_order.to_string(),
         }
     }
@@ -82,6 +84,7 @@ impl UnitForm {
             name: self.name.clone(),
             short_name: Some(self.short_name.clone()),
             sort_order,
+            webhook_url: Some(self.webhook_url.clone()),
         })
     }
 }
