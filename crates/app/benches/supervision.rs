@@ -164,7 +164,8 @@ async fn prepare(dir: &Path) {
             if (k + m as usize) % 12 == 0 {
                 continue; // one in twelve missing
             }
-            let progress = ((m + 1) as f64 / MONTHS as f64 * 100.0 - (k % 40) as f64).clamp(0.0, 100.0);
+            let progress =
+                ((m + 1) as f64 / MONTHS as f64 * 100.0 - (k % 40) as f64).clamp(0.0, 100.0);
             rows.push(progress_report::ActiveModel {
                 task_id: Set(*task),
                 cycle: Set(cycle.clone()),

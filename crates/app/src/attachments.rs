@@ -28,6 +28,8 @@ pub enum OwnerKind {
     Objection,
     /// A 低散乱污 case (its evidence).
     LowEndCase,
+    /// A progress report of a supervised task (进展报送的附件).
+    ProgressReport,
 }
 
 impl OwnerKind {
@@ -35,6 +37,7 @@ impl OwnerKind {
         match self {
             OwnerKind::Objection => "objection",
             OwnerKind::LowEndCase => "low_end_case",
+            OwnerKind::ProgressReport => "progress_report",
         }
     }
 }
@@ -232,6 +235,43 @@ pub async fn list(
         .iter()
         .map(AttachmentInfo::from)
         .collect())
+}
+
+/// The files of many owners of one kind, oldest first, by owner.
+pub async fn list_many(
+    db: &impl ConnectionTrait,
+    kind: OwnerKind,
+    owners: &[i64],
+) -> AppResult<std::collections::HashMap<i64, Vec<AttachmentInfo>>> {
+    let mut out: std::collections::HashMap<i64, Vec<AttachmentInfo>> =
+        std::collections::HashMap::new();
+    for chunk in owners.chunks(1_000) {
+        for m in attachment::Entity::find()
+            .select_only()
+            .columns([
+                attachment::Column::Id,
+                attachment::Column::OwnerKind,
+                attachment::Column::OwnerId,
+                attachment::Column::Filename,
+                attachment::Column::ContentType,
+                attachment::Column::SizeBytes,
+                attachment::Column::Sha256,
+                attachment::Column::UploadedBy,
+                attachment::Column::CreatedAt,
+            ])
+            .column_as(sea_orm::sea_query::Expr::val(Vec::<u8>::new()), "data")
+            .filter(attachment::Column::OwnerKind.eq(kind.as_str()))
+            .filter(attachment::Column::OwnerId.is_in(chunk.to_vec()))
+            .order_by_asc(attachment::Column::Id)
+            .all(db)
+            .await?
+        {
+            out.entry(m.owner_id)
+                .or_default()
+                .push(AttachmentInfo::from(&m));
+        }
+    }
+    Ok(out)
 }
 
 /// One file with its content, if it belongs to `owner` (else `NotFound`): the caller has

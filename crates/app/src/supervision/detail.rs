@@ -67,6 +67,7 @@ pub struct TimelineReport {
     pub due_on: NaiveDate,
     pub submitted_at: DateTime<Utc>,
     pub late: bool,
+    pub attachments: Vec<crate::attachments::AttachmentInfo>,
 }
 
 /// The colour of one cycle.
@@ -249,9 +250,17 @@ pub async fn detail(app: &App, ctx: &Ctx, task_id: i64, today: NaiveDate) -> App
     let leads = m.lead_unit_id.is_some_and(|u| scope.contains(&u));
     let may_report = leads || co.iter().any(|u| scope.contains(u));
     let tags: Vec<String> = serde_json::from_str(&m.tags_json).unwrap_or_default();
+    let report_ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
+    let mut files = crate::attachments::list_many(
+        db,
+        crate::attachments::OwnerKind::ProgressReport,
+        &report_ids,
+    )
+    .await?;
     let timeline = reports
         .into_iter()
         .map(|r| TimelineReport {
+            attachments: files.remove(&r.id).unwrap_or_default(),
             id: r.id,
             unit: named(r.unit_id, &units),
             author: r.author_id.and_then(|a| users.get(&a).cloned()),

@@ -32,6 +32,10 @@ pub struct NewReport {
     pub target_value: Option<f64>,
     pub problems: Option<String>,
     pub next_steps: Option<String>,
+    /// Files sent with the report (photos, minutes, documents); added to those of an earlier
+    /// report of the same cycle.
+    #[serde(skip)]
+    pub files: Vec<crate::attachments::NewFile>,
 }
 
 /// A stored report.
@@ -259,6 +263,39 @@ pub async fn file(
         },
     )
     .await?;
+    if !input.files.is_empty() {
+        crate::attachments::store(
+            &tx,
+            app,
+            ctx,
+            (crate::attachments::OwnerKind::ProgressReport, view.id),
+            input.files,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(view)
+}
+
+/// One file of a report on a task the caller sees.
+pub async fn attachment(
+    app: &App,
+    ctx: &Ctx,
+    task_id: i64,
+    report_id: i64,
+    attachment_id: i64,
+) -> AppResult<(crate::attachments::AttachmentInfo, Vec<u8>)> {
+    super::tasks::visible(app, ctx, task_id).await?;
+    let db = app.db.read();
+    progress_report::Entity::find_by_id(report_id)
+        .filter(progress_report::Column::TaskId.eq(task_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::attachments::get(
+        db,
+        (crate::attachments::OwnerKind::ProgressReport, report_id),
+        attachment_id,
+    )
+    .await
 }

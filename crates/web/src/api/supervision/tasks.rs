@@ -36,6 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/actions", post(notice_action))
         .route("/requests/{id}/decision", post(decide))
         .route("/milestones/{id}/done", post(milestone_done))
+        .route(
+            "/tasks/{id}/reports/{report_id}/attachments/{attachment_id}",
+            get(report_attachment),
+        )
 }
 
 #[derive(OpenApi)]
@@ -44,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         create,
         show,
         report,
+        report_attachment,
         target,
         add_milestone,
         milestone_done,
@@ -176,11 +181,34 @@ pub async fn report(
             target_value: r.target_value,
             problems: r.problems,
             next_steps: r.next_steps,
+            files: Vec::new(),
         },
         wujin_app::china_today(),
     )
     .await?;
     Ok(created(v.into()))
+}
+
+/// One file of a report on a task the caller sees, as a download.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/reports/{report_id}/attachments/{attachment_id}", tag = "supervision",
+    params(("id" = i64, Path, description = "task id"), ("report_id" = i64, Path, description = "report id"), ("attachment_id" = i64, Path, description = "attachment id")),
+    responses((status = 200, description = "the file, with its type"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn report_attachment(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, report_id, attachment_id)): Path<(i64, i64, i64)>,
+) -> Result<axum::response::Response, ApiError> {
+    let (info, bytes) = wujin_app::supervision::reports::attachment(
+        &state.app,
+        &user.ctx,
+        id,
+        report_id,
+        attachment_id,
+    )
+    .await?;
+    Ok(crate::pages::evaluation::low_end::file_response(
+        &info, bytes,
+    ))
 }
 
 /// A task's quantitative target and tags; empty fields clear them.

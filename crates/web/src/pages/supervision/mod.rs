@@ -9,6 +9,7 @@ mod task;
 mod task_actions;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use wujin_domain::supervision::colour::TaskColour;
 use wujin_domain::supervision::cycle::ReportStatus;
@@ -30,7 +31,16 @@ pub fn routes() -> Router<AppState> {
             get(task_actions::new_task).post(task_actions::create_task),
         )
         .route("/supervision/tasks/{id}", get(task::show))
-        .route("/supervision/tasks/{id}/report", post(task_actions::report))
+        .route(
+            "/supervision/tasks/{id}/report",
+            post(task_actions::report).layer(DefaultBodyLimit::max(
+                crate::pages::evaluation::low_end::evidence_body_limit(),
+            )),
+        )
+        .route(
+            "/supervision/tasks/{id}/reports/{report_id}/attachments/{attachment_id}",
+            get(task::attachment),
+        )
         .route(
             "/supervision/tasks/{id}/notices",
             post(task_actions::issue_notice),

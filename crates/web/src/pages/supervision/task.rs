@@ -310,6 +310,25 @@ pub(super) async fn task_page(
     })
 }
 
+/// A file of a report on a task the caller sees.
+pub(super) async fn attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((task_id, report_id, attachment_id)): Path<(i64, i64, i64)>,
+) -> Result<axum::response::Response, PageError> {
+    let (info, bytes) = wujin_app::supervision::reports::attachment(
+        &state.app,
+        &user.ctx,
+        task_id,
+        report_id,
+        attachment_id,
+    )
+    .await?;
+    Ok(crate::pages::evaluation::low_end::file_response(
+        &info, bytes,
+    ))
+}
+
 #[derive(Deserialize, Default)]
 pub(super) struct ShowQuery {
     msg: Option<String>,

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use wujin_app::attachments::NewFile;
 use wujin_app::supervision::notices::NoticeView;
 use wujin_app::supervision::plans::PlanView;
 use wujin_app::supervision::reports::NewReport;
@@ -95,13 +96,48 @@ async fn finish<T>(
     }
 }
 
+/// The text fields and the files of a multipart form.
+async fn read_multipart(mut mp: Multipart) -> Result<(Fields, Vec<NewFile>), FieldError> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            FieldError::new("files", "error.attachment.too_large")
+        } else {
+            FieldError::with_detail("files", "error.low_end.upload_broken", e.body_text())
+        }
+    };
+    let mut fields = Fields::new();
+    let mut files = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "files" {
+            let filename = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(broken)?.to_vec();
+            // A file input left empty still sends a nameless, empty part.
+            if !(filename.is_empty() && bytes.is_empty()) {
+                files.push(NewFile { filename, bytes });
+            }
+        } else {
+            let v = field.text().await.map_err(broken)?;
+            fields.insert(name, v);
+        }
+    }
+    Ok((fields, files))
+}
+
 pub(super) async fn report(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<Fields>,
+    mp: Multipart,
 ) -> Result<Response, PageError> {
     let mut errors = Vec::new();
+    let (f, files) = match read_multipart(mp).await {
+        Ok(x) => x,
+        Err(e) => {
+            errors.push(e);
+            (Fields::new(), Vec::new())
+        }
+    };
     let percent = opt_number(&f, "percent_complete", &mut errors);
     let value = opt_number(&f, "target_value", &mut errors);
     let result = if errors.is_empty() {
@@ -116,6 +152,7 @@ pub(super) async fn report(
                 target_value: value,
                 problems: opt_text(&f, "problems"),
                 next_steps: opt_text(&f, "next_steps"),
+                files,
             },
             wujin_app::china_today(),
         )
