@@ -6,7 +6,9 @@
 //! office read every task; department and town staff read the tasks their unit (or a unit
 //! below it) leads or co-operates on; cadres and enterprise users see nothing of this module.
 
+pub mod bulletin;
 pub mod colours;
+pub mod export;
 pub mod notices;
 pub mod plans;
 pub mod reports;
