@@ -21,8 +21,8 @@ use wujin_domain::supervision::colour::{ColourFinding, TaskColour};
 use wujin_domain::supervision::cycle::CycleRules;
 use wujin_domain::supervision::escalation::{NoticeLevel, NoticeState};
 use wujin_storage::entity::{
-    app_user, department, progress_report, supervision_notice, supervision_plan,
-    supervision_task, task_co_unit, task_colour,
+    app_user, department, progress_report, supervision_notice, supervision_plan, supervision_task,
+    task_co_unit, task_colour,
 };
 
 use super::plans::{PlanView, view as plan_view};
@@ -328,9 +328,11 @@ pub async fn bulletin(
     // Counts.
     let this_counts: ColourCounts = colour_of.values().copied().collect();
     let previous_counts: ColourCounts = before.values().copied().collect();
-    let by_unit = counts_by(tasks.iter().filter_map(|t| {
-        Some((unit_key(t.lead_unit_id?), *colour_of.get(&t.id)?))
-    }))
+    let by_unit = counts_by(
+        tasks
+            .iter()
+            .filter_map(|t| Some((unit_key(t.lead_unit_id?), *colour_of.get(&t.id)?))),
+    )
     .into_iter()
     .map(|((_, id), counts)| UnitColours {
         unit: unit_named(id),

@@ -7,9 +7,7 @@ mod book;
 
 use std::collections::HashMap;
 
-use rust_xlsxwriter::{
-    Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -267,7 +265,11 @@ pub async fn decomposition_xlsx(app: &App, ctx: &Ctx, plan_id: i64) -> AppResult
         .collect();
     let unit_ids: Vec<i64> = shown
         .iter()
-        .flat_map(|t| t.lead_unit_id.into_iter().chain(t.co_unit_ids.iter().copied()))
+        .flat_map(|t| {
+            t.lead_unit_id
+                .into_iter()
+                .chain(t.co_unit_ids.iter().copied())
+        })
         .collect();
     let units: HashMap<i64, (i32, String)> = department::Entity::find()
         .filter(department::Column::Id.is_in(unit_ids))
@@ -276,7 +278,11 @@ pub async fn decomposition_xlsx(app: &App, ctx: &Ctx, plan_id: i64) -> AppResult
         .into_iter()
         .map(|d| (d.id, (d.sort_order, d.name)))
         .collect();
-    let name = |id: i64| units.get(&id).map_or_else(|| format!("#{id}"), |u| u.1.clone());
+    let name = |id: i64| {
+        units
+            .get(&id)
+            .map_or_else(|| format!("#{id}"), |u| u.1.clone())
+    };
     let rows: Vec<DecompositionRow> = shown
         .into_iter()
         .map(|t| {

@@ -130,9 +130,17 @@ fn overview(ws: &mut Worksheet, s: &Styles, b: &Bulletin) -> Result<(), XlsxErro
     r += 2;
     ws.write_string_with_format(r, 0, "本月督办情况", &s.subtitle)?;
     r += 1;
-    for (i, h) in ["任务", "牵头单位", "督办类型", "状态", "下发日期", "答复期限", "督办内容"]
-        .iter()
-        .enumerate()
+    for (i, h) in [
+        "任务",
+        "牵头单位",
+        "督办类型",
+        "状态",
+        "下发日期",
+        "答复期限",
+        "督办内容",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string_with_format(r, i as u16, *h, &s.header)?;
     }
@@ -160,7 +168,11 @@ fn overview(ws: &mut Worksheet, s: &Styles, b: &Bulletin) -> Result<(), XlsxErro
 }
 
 fn signed(n: i64) -> String {
-    if n > 0 { format!("+{n}") } else { n.to_string() }
+    if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
 }
 
 /// The columns of the 红黄任务 sheet.
