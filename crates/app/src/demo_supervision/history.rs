@@ -1,0 +1,517 @@
+//! The demo plans' history up to the demo's "today": what becomes of each task (its fate),
+//! the lead units' reports and co-units' contributions cycle by cycle — some late, some
+//! missing — milestones reached or missed, completions accepted, and the colours recomputed
+//! at the end of every past cycle and on today, so the board and the bulletins have a past.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde_json::json;
+use wujin_domain::supervision::colour::elapsed_progress;
+use wujin_domain::supervision::cycle::{CyclePeriod, CycleRules, ReportCycle};
+use wujin_storage::entity::{progress_report, supervision_task, task_milestone, task_request};
+
+use crate::audit::{self, Change};
+use crate::context::Ctx;
+use crate::error::AppResult;
+use crate::supervision::reports::ReportView;
+use crate::supervision::{colours, requests};
+use crate::{App, now};
+
+/// A small deterministic generator (SplitMix64): the same demo on every machine.
+pub(super) struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// In `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// In `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+/// What becomes of a task by the demo's today.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Fate {
+    /// On track (reports at or ahead of 序时进度).
+    Green,
+    /// Deadline within days of today, nearly done.
+    Blue,
+    /// 13–25 points behind.
+    Yellow,
+    /// More than 35 points behind.
+    Red,
+    /// Deadline passed, not done.
+    Overdue,
+    /// Done in this past cycle (index) and accepted just after.
+    Done(usize),
+    /// On track, but the latest monthly node was missed.
+    NodeYellow,
+    /// On track, but the latest quarterly node was missed.
+    NodeRed,
+}
+
+/// A task as the history needs it.
+pub(super) struct Planned {
+    pub id: i64,
+    pub content: String,
+    pub lead_unit: i64,
+    pub co_unit: Option<i64>,
+    pub start: NaiveDate,
+    /// The final date judged against; none for an ongoing task.
+    pub deadline: Option<NaiveDate>,
+    /// Baseline, target and unit of a quantitative target.
+    pub target: Option<(f64, f64, String)>,
+    pub fate: Fate,
+}
+
+/// The cycles of `year` up to the one containing `today`: the past ones, then the current.
+pub(super) fn cycles(rules: &CycleRules, year: i32, today: NaiveDate) -> Vec<ReportCycle> {
+    let mut out = Vec::new();
+    let mut c = NaiveDate::from_ymd_opt(year, 1, 1).map(|d| rules.cycle_of(d));
+    while let Some(cycle) = c {
+        if cycle.start() > today {
+            break;
+        }
+        out.push(cycle);
+        c = cycle.next();
+    }
+    out
+}
+
+/// Decides each task's fate. `deadlines` are the final dates (none when ongoing), `dated`
+/// whether that date was written as one (rather than a recurrence). `past` is the number of
+/// past cycles.
+pub(super) fn fates(
+    deadlines: &[(Option<NaiveDate>, bool)],
+    start: NaiveDate,
+    today: NaiveDate,
+    past: usize,
+    cycle_index: &dyn Fn(NaiveDate) -> usize,
+    rng: &mut Rng,
+) -> Vec<Fate> {
+    let n = deadlines.len();
+    let mut out = vec![Fate::Green; n];
+    let mut fixed = vec![false; n];
+    // Past their deadline: mostly done in time, some overdue.
+    for (i, (d, _)) in deadlines.iter().enumerate() {
+        if let Some(d) = d
+            && *d < today
+        {
+            out[i] = if past > 0 && rng.unit() < 0.7 {
+                Fate::Done(cycle_index(*d).min(past - 1))
+            } else {
+                Fate::Overdue
+            };
+            fixed[i] = true;
+        }
+    }
+    // A few dated tasks brought due within days (blue), spread over the plan.
+    let mut blue = 0;
+    for k in 0..n {
+        let i = (k * 37 + 5) % n;
+        if blue == 3 {
+            break;
+        }
+        if let (Some(d), true) = deadlines[i]
+            && !fixed[i]
+            && d > today + Duration::days(10)
+        {
+            out[i] = Fate::Blue;
+            fixed[i] = true;
+            blue += 1;
+        }
+    }
+    // Ongoing tasks carry the missed milestones: two monthly, one quarterly.
+    let month_end_passed = past >= 1;
+    let quarter_end_passed =
+        NaiveDate::from_ymd_opt(start.year(), 3, 31).is_some_and(|q1| today > q1);
+    let mut nodes = 0;
+    for i in 0..n {
+        if fixed[i] || deadlines[i].0.is_some() {
+            continue;
+        }
+        let fate = match nodes {
+            0 | 1 if month_end_passed => Fate::NodeYellow,
+            2 if quarter_end_passed => Fate::NodeRed,
+            _ => continue,
+        };
+        out[i] = fate;
+        fixed[i] = true;
+        nodes += 1;
+    }
+    for i in 0..n {
+        if fixed[i] {
+            continue;
+        }
+        let Some(d) = deadlines[i].0 else {
+            continue;
+        };
+        let e = elapsed_progress(start, d, today);
+        let r = rng.unit();
+        out[i] = if r < 0.04 && past >= 2 {
+            Fate::Done(past - 1)
+        } else if r < 0.17 && e >= 40.0 {
+            Fate::Red
+        } else if r < 0.34 && e >= 16.0 {
+            Fate::Yellow
+        } else {
+            Fate::Green
+        };
+    }
+    out
+}
+
+/// Percent complete reported for past cycle `i` (of `past`).
+fn percent(
+    t: &Planned,
+    i: usize,
+    past: usize,
+    today: NaiveDate,
+    year_start: NaiveDate,
+    rng: &mut Rng,
+) -> f64 {
+    let e = match t.deadline {
+        Some(d) => elapsed_progress(t.start, d, today),
+        // Ongoing: the share of the year passed.
+        None => elapsed_progress(year_start, year_start + Duration::days(364), today),
+    };
+    let last = match t.fate {
+        Fate::Green | Fate::NodeYellow | Fate::NodeRed => (e + rng.range(1, 6) as f64).min(98.0),
+        Fate::Blue => (e - 2.0).max(0.0),
+        Fate::Yellow => (e - rng.range(13, 25) as f64).max(0.0),
+        Fate::Red => (e - rng.range(36, 48) as f64).max(0.0),
+        Fate::Overdue => rng.range(55, 88) as f64,
+        Fate::Done(c) => return (100.0 * (i + 1) as f64 / (c + 1) as f64).round(),
+    };
+    (last * (i + 1) as f64 / past as f64).round()
+}
+
+const GOOD: &[&str] = &[
+    "已召开专题推进会，细化分解年度目标，各项工作按序时进度推进。",
+    "已建立工作专班，实行周例会、月通报制度，阶段性任务已完成。",
+    "重点项目全部开工，正在开展下一阶段工作。",
+    "已完成方案编制并印发实施，配套政策逐项落实。",
+];
+const BEHIND: &[&str] = &[
+    "受原材料价格波动影响，部分项目进度滞后于序时。",
+    "项目前期手续办理较慢，实施进度滞后。",
+    "企业参与意愿不强，推进难度较大，进度滞后。",
+];
+const PROBLEMS: &[&str] = &[
+    "资金缺口较大，需财政统筹支持。",
+    "用地指标尚未落实。",
+    "审批环节较多，手续办理周期较长。",
+    "企业投资意愿下降，项目落地不及预期。",
+];
+const NEXT: &[&str] = &[
+    "下月将加快推进，倒排工期，确保按期完成。",
+    "加强与配合单位对接，每周调度进展。",
+    "召开专题协调会，破解要素制约。",
+];
+const CONTRIBUTIONS: &[&str] = &[
+    "配合提供相关数据，参加专题协调会。",
+    "已完成职责范围内的审批和服务事项。",
+    "已派员驻点指导，协助解决企业困难。",
+];
+
+/// One report to write.
+struct Filing {
+    task: i64,
+    unit: i64,
+    is_lead: bool,
+    progress: String,
+    percent: Option<f64>,
+    value: Option<f64>,
+    problems: Option<String>,
+    next_steps: Option<String>,
+    filed_on: NaiveDate,
+}
+
+/// When a report due on `due` comes in: on time (the last days before), or late.
+fn filing_day(due: NaiveDate, late: bool, rng: &mut Rng) -> NaiveDate {
+    if late {
+        due + Duration::days(rng.range(1, 10))
+    } else {
+        due - Duration::days(rng.range(0, 4))
+    }
+}
+
+/// 9:00 China time on `d`.
+pub(super) fn morning(d: NaiveDate) -> chrono::DateTime<Utc> {
+    let tz = wujin_domain::tz::china_tz();
+    d.and_hms_opt(9, 0, 0)
+        .and_then(|t| tz.from_local_datetime(&t).single())
+        .map_or_else(now, |t| t.with_timezone(&Utc))
+}
+
+fn period_text(cycle: ReportCycle) -> String {
+    match cycle.period() {
+        CyclePeriod::Monthly => format!("截至{}月底", cycle.number()),
+        CyclePeriod::Quarterly => format!("截至{}季度末", cycle.number()),
+    }
+}
+
+/// Everything the replay needs.
+pub(super) struct Replay<'a> {
+    pub app: &'a App,
+    pub office: &'a Ctx,
+    pub plan_id: i64,
+    pub rules: CycleRules,
+    pub today: NaiveDate,
+    pub tasks: &'a [Planned],
+    /// The unit staff who file each unit's reports.
+    pub staff: &'a HashMap<i64, Ctx>,
+    /// Milestones by id: (task, due, missed on purpose).
+    pub milestones: &'a [(i64, NaiveDate, bool)],
+    pub seed: u64,
+}
+
+impl Replay<'_> {
+    /// Files the reports, reaches the milestones, accepts the completions and recomputes the
+    /// colours, cycle by cycle up to today.
+    pub async fn run(&self) -> AppResult<()> {
+        let year = self.today.year();
+        let all = cycles(&self.rules, year, self.today);
+        let past = all.len().saturating_sub(1);
+        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(self.today);
+        let mut rng = Rng::new(self.seed);
+        // Percent of every task and past cycle, drawn once so a task's history is coherent.
+        let percents: Vec<Vec<f64>> = self
+            .tasks
+            .iter()
+            .map(|t| {
+                // The same draws for every cycle: one final figure, reached step by step.
+                let seed = self.seed ^ (t.id as u64).wrapping_mul(0x2545_F491_4F6C_DD1D);
+                (0..past)
+                    .map(|i| percent(t, i, past, self.today, year_start, &mut Rng::new(seed)))
+                    .collect()
+            })
+            .collect();
+        let mut reached = vec![false; self.milestones.len()];
+        for (j, cycle) in all.iter().enumerate() {
+            let at = if j == past { self.today } else { cycle.end() };
+            if j >= 1 {
+                self.file(all[j - 1], j - 1, past, &percents, &mut rng)
+                    .await?;
+                self.complete(j - 1, all[j - 1]).await?;
+            }
+            self.reach(at, &mut reached).await?;
+            colours::recompute(self.app, self.office, self.plan_id, at).await?;
+        }
+        Ok(())
+    }
+
+    /// The reports of past cycle `i`, filed in the days around its due date.
+    async fn file(
+        &self,
+        cycle: ReportCycle,
+        i: usize,
+        past: usize,
+        percents: &[Vec<f64>],
+        rng: &mut Rng,
+    ) -> AppResult<()> {
+        let due = self.rules.due_date(cycle);
+        let last = i + 1 == past;
+        let mut filings = Vec::new();
+        for (k, t) in self.tasks.iter().enumerate() {
+            if t.start > cycle.end() || matches!(t.fate, Fate::Done(c) if c < i) {
+                continue;
+            }
+            let behind = matches!(t.fate, Fate::Red | Fate::Overdue | Fate::Yellow);
+            let missing = if last {
+                matches!(t.fate, Fate::Red | Fate::Overdue) && k % 2 == 0
+            } else {
+                behind && rng.unit() < 0.06
+            };
+            let late = rng.unit() < 0.08 || (last && k % 6 == 1);
+            let filed_on = filing_day(due, late, rng);
+            if missing || filed_on > self.today {
+                continue;
+            }
+            let p = percents[k][i];
+            let value = t
+                .target
+                .as_ref()
+                .map(|(b, target, _)| ((b + (target - b) * p / 100.0) * 100.0).round() / 100.0);
+            let value_text = match (&t.target, value) {
+                (Some((_, _, unit)), Some(v)) => format!("，累计完成{v}{unit}"),
+                _ => String::new(),
+            };
+            let sentence = if behind {
+                *rng.pick(BEHIND)
+            } else {
+                *rng.pick(GOOD)
+            };
+            filings.push(Filing {
+                task: t.id,
+                unit: t.lead_unit,
+                is_lead: true,
+                progress: format!(
+                    "{}，完成年度目标的{p}%{value_text}。{sentence}",
+                    period_text(cycle)
+                ),
+                percent: Some(p),
+                value,
+                problems: (behind || rng.unit() < 0.1).then(|| rng.pick(PROBLEMS).to_string()),
+                next_steps: Some(rng.pick(NEXT).to_string()),
+                filed_on,
+            });
+            if let Some(co) = t.co_unit
+                && (i + k) % 2 == 0
+            {
+                filings.push(Filing {
+                    task: t.id,
+                    unit: co,
+                    is_lead: false,
+                    progress: rng.pick(CONTRIBUTIONS).to_string(),
+                    percent: None,
+                    value: None,
+                    problems: None,
+                    next_steps: None,
+                    filed_on,
+                });
+            }
+        }
+        let tx = self.app.db.begin_write().await?;
+        let mut by_unit: HashMap<i64, Vec<Change<'_>>> = HashMap::new();
+        for f in filings {
+            let m = progress_report::ActiveModel {
+                task_id: Set(f.task),
+                cycle: Set(cycle.label()),
+                unit_id: Set(f.unit),
+                is_lead: Set(f.is_lead),
+                author_id: Set(self.staff.get(&f.unit).and_then(|c| c.actor.id)),
+                progress: Set(f.progress),
+                percent_complete: Set(f.percent),
+                target_value: Set(f.value),
+                problems: Set(f.problems),
+                next_steps: Set(f.next_steps),
+                due_on: Set(due),
+                submitted_at: Set(morning(f.filed_on)),
+                late: Set(f.filed_on > due),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            let view = ReportView::from(m);
+            by_unit.entry(f.unit).or_default().push(Change {
+                action: "create",
+                entity: "progress_report",
+                entity_id: view.id.to_string(),
+                before: None,
+                after: Some(json!(view)),
+            });
+        }
+        let mut units: Vec<i64> = by_unit.keys().copied().collect();
+        units.sort_unstable();
+        for u in units {
+            let (Some(ctx), Some(changes)) = (self.staff.get(&u), by_unit.remove(&u)) else {
+                continue;
+            };
+            audit::record_many(&tx, &ctx.actor, &ctx.meta, changes).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Tasks finished in cycle `i`: the lead unit asks for completion before the report is
+    /// due, the office accepts it just after.
+    async fn complete(&self, i: usize, cycle: ReportCycle) -> AppResult<()> {
+        let due = self.rules.due_date(cycle);
+        for t in self.tasks.iter().filter(|t| t.fate == Fate::Done(i)) {
+            let Some(unit) = self.staff.get(&t.lead_unit) else {
+                continue;
+            };
+            let asked = requests::request_completion(
+                self.app,
+                unit,
+                t.id,
+                "已完成年度目标任务，相关佐证材料已上传，申请办结。",
+            )
+            .await?;
+            requests::review_completion(self.app, self.office, asked.id, true, "").await?;
+            // The demo's history: the request and its acceptance on the days they fell.
+            let (asked_on, accepted_on) = (
+                (due - Duration::days(2)).min(self.today),
+                (due + Duration::days(2)).min(self.today),
+            );
+            let db = self.app.db.write();
+            if let Some(r) = task_request::Entity::find_by_id(asked.id).one(db).await? {
+                let mut am = r.into_active_model();
+                am.requested_at = Set(morning(asked_on));
+                am.decided_at = Set(Some(morning(accepted_on)));
+                am.update(db).await?;
+            }
+            if let Some(task) = supervision_task::Entity::find_by_id(t.id).one(db).await? {
+                let mut am = task.into_active_model();
+                am.done_at = Set(Some(morning(accepted_on)));
+                am.update(db).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Milestones due a day or more before `at` are reached the day after they fall due,
+    /// unless missed on purpose.
+    async fn reach(&self, at: NaiveDate, reached: &mut [bool]) -> AppResult<()> {
+        let mut ids = Vec::new();
+        for (k, (_, due, missed)) in self.milestones.iter().enumerate() {
+            if !reached[k] && !missed && *due + Duration::days(1) <= at {
+                reached[k] = true;
+                ids.push((k, *due));
+            }
+        }
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let tx = self.app.db.begin_write().await?;
+        let mut changes = Vec::new();
+        for (k, due) in ids {
+            let task = self.milestones[k].0;
+            let Some(m) = task_milestone::Entity::find()
+                .filter(task_milestone::Column::TaskId.eq(task))
+                .filter(task_milestone::Column::DueOn.eq(due))
+                .one(&tx)
+                .await?
+            else {
+                continue;
+            };
+            let id = m.id;
+            let mut am = m.into_active_model();
+            let done = morning(due + Duration::days(1));
+            am.done_at = Set(Some(done));
+            am.update(&tx).await?;
+            changes.push(Change {
+                action: "update",
+                entity: "task_milestone",
+                entity_id: id.to_string(),
+                before: Some(json!({"done_at": null})),
+                after: Some(json!({"done_at": done})),
+            });
+        }
+        audit::record_many(&tx, &self.office.actor, &self.office.meta, changes).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
