@@ -50,7 +50,10 @@ impl Rng {
     }
 }
 
-/// What becomes of a task by the demo's today.
+/// What becomes of a task by the demo's today. Past their deadline, four in five tasks are
+/// done and the rest overdue; of the others about one in twelve is far behind (red), one in
+/// six behind (yellow), a few finished early, three brought due within days (blue) and the
+/// rest on track; two ongoing tasks miss a monthly node and one a quarterly node.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Fate {
     /// On track (reports at or ahead of 序时进度).
@@ -118,7 +121,7 @@ pub(super) fn fates(
         if let Some(d) = d
             && *d < today
         {
-            out[i] = if past > 0 && rng.unit() < 0.7 {
+            out[i] = if past > 0 && rng.unit() < 0.8 {
                 Fate::Done(cycle_index(*d).min(past - 1))
             } else {
                 Fate::Overdue
@@ -171,9 +174,9 @@ pub(super) fn fates(
         let r = rng.unit();
         out[i] = if r < 0.04 && past >= 2 {
             Fate::Done(past - 1)
-        } else if r < 0.17 && e >= 40.0 {
+        } else if r < 0.12 && e >= 40.0 {
             Fate::Red
-        } else if r < 0.34 && e >= 16.0 {
+        } else if r < 0.28 && e >= 16.0 {
             Fate::Yellow
         } else {
             Fate::Green
@@ -344,7 +347,7 @@ impl Replay<'_> {
             } else {
                 behind && rng.unit() < 0.06
             };
-            let late = rng.unit() < 0.08 || (last && k % 6 == 1);
+            let late = rng.unit() < 0.06 || (last && k % 9 == 1);
             let filed_on = filing_day(due, late, rng);
             if missing || filed_on > self.today {
                 continue;
@@ -368,8 +371,13 @@ impl Replay<'_> {
                 unit: t.lead_unit,
                 is_lead: true,
                 progress: format!(
-                    "{}，完成年度目标的{p}%{value_text}。{sentence}",
-                    period_text(cycle)
+                    "{}，{}{p}%{value_text}。{sentence}",
+                    period_text(cycle),
+                    if t.deadline.is_some() {
+                        "完成年度目标的"
+                    } else {
+                        "年度工作计划完成"
+                    }
                 ),
                 percent: Some(p),
                 value,

@@ -167,6 +167,11 @@ fn overview(ws: &mut Worksheet, s: &Styles, b: &Bulletin) -> Result<(), XlsxErro
     Ok(())
 }
 
+/// Rounded to one decimal, as shown.
+fn tenths(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 fn signed(n: i64) -> String {
     if n > 0 {
         format!("+{n}")
@@ -224,7 +229,7 @@ fn flagged(ws: &mut Worksheet, s: &Styles, b: &Bulletin) -> Result<(), XlsxError
             Some(p) => ws.write_number_with_format(r, 8, p, &s.number)?,
             None => ws.write_blank(r, 8, &s.number)?,
         };
-        ws.write_number_with_format(r, 9, t.elapsed_progress, &s.number)?;
+        ws.write_number_with_format(r, 9, tenths(t.elapsed_progress), &s.number)?;
         let progress = match (&t.latest_progress, &t.latest_cycle) {
             (Some(p), Some(c)) => format!("【{}】{p}", cycle_text(c)),
             (Some(p), None) => p.clone(),
@@ -275,7 +280,7 @@ fn ranking(ws: &mut Worksheet, s: &Styles, b: &Bulletin) -> Result<(), XlsxError
         ws.write_number_with_format(r, 3, f64::from(u.on_time), &s.centre)?;
         ws.write_number_with_format(r, 4, f64::from(u.late), &s.centre)?;
         ws.write_number_with_format(r, 5, f64::from(u.missing), &s.centre)?;
-        ws.write_number_with_format(r, 6, u.rate, &s.number)?;
+        ws.write_number_with_format(r, 6, tenths(u.rate), &s.number)?;
     }
     if b.reporting.is_empty() {
         ws.merge_range(
