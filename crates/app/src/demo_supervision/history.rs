@@ -401,10 +401,9 @@ impl Replay<'_> {
                 });
             }
         }
-        let tx = self.app.db.begin_write().await?;
-        let mut by_unit: HashMap<i64, Vec<Change<'_>>> = HashMap::new();
-        for f in filings {
-            let m = progress_report::ActiveModel {
+        let rows: Vec<progress_report::ActiveModel> = filings
+            .into_iter()
+            .map(|f| progress_report::ActiveModel {
                 task_id: Set(f.task),
                 cycle: Set(cycle.label()),
                 unit_id: Set(f.unit),
@@ -419,17 +418,25 @@ impl Replay<'_> {
                 submitted_at: Set(morning(f.filed_on)),
                 late: Set(f.filed_on > due),
                 ..Default::default()
+            })
+            .collect();
+        let tx = self.app.db.begin_write().await?;
+        let mut by_unit: HashMap<i64, Vec<Change<'_>>> = HashMap::new();
+        for chunk in rows.chunks(200) {
+            let models = progress_report::Entity::insert_many(chunk.to_vec())
+                .exec_with_returning(&tx)
+                .await?;
+            for m in models {
+                let unit = m.unit_id;
+                let view = ReportView::from(m);
+                by_unit.entry(unit).or_default().push(Change {
+                    action: "create",
+                    entity: "progress_report",
+                    entity_id: view.id.to_string(),
+                    before: None,
+                    after: Some(json!(view)),
+                });
             }
-            .insert(&tx)
-            .await?;
-            let view = ReportView::from(m);
-            by_unit.entry(f.unit).or_default().push(Change {
-                action: "create",
-                entity: "progress_report",
-                entity_id: view.id.to_string(),
-                before: None,
-                after: Some(json!(view)),
-            });
         }
         let mut units: Vec<i64> = by_unit.keys().copied().collect();
         units.sort_unstable();
