@@ -343,7 +343,7 @@ impl Replay<'_> {
             }
             let behind = matches!(t.fate, Fate::Red | Fate::Overdue | Fate::Yellow);
             let missing = if last {
-                matches!(t.fate, Fate::Red | Fate::Overdue) && k % 2 == 0
+                matches!(t.fate, Fate::Red | Fate::Overdue) && k.is_multiple_of(2)
             } else {
                 behind && rng.unit() < 0.06
             };
@@ -386,7 +386,7 @@ impl Replay<'_> {
                 filed_on,
             });
             if let Some(co) = t.co_unit
-                && (i + k) % 2 == 0
+                && (i + k).is_multiple_of(2)
             {
                 filings.push(Filing {
                     task: t.id,
