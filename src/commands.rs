@@ -8,7 +8,9 @@ use wujin_storage::{DatabaseTarget, Db};
 use wujin_web::AppState;
 
 use crate::config::{self, Config};
-use crate::{AuditCommand, Cli, Command, ExportTarget, UserCommand, import_export};
+use crate::{
+    AuditCommand, Cli, Command, ExportTarget, UserCommand, import_export, supervision_outputs,
+};
 
 fn init_logging(filter: &str) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
@@ -118,6 +120,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let app = registry_app(&cfg).await?;
             export_evaluation(&app, run, &file).await
         }
+        Command::Export(ExportTarget::Tasks { plan, file }) => {
+            let app = registry_app(&cfg).await?;
+            supervision_outputs::export_tasks(&app, &plan, &file).await
+        }
+        Command::Bulletin { plan, month, file } => {
+            supervision_outputs::bulletin(&cfg, &plan, &month, &file).await
+        }
         Command::ImportTemplate { kind, file, year } => {
             let app = registry_app(&cfg).await?;
             import_export::template(&app, kind, &file, year).await
@@ -154,7 +163,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// The platform with its reference data (towns, industry groups, tags), for the registry's
 /// commands.
-async fn registry_app(cfg: &Config) -> Result<App> {
+pub(crate) async fn registry_app(cfg: &Config) -> Result<App> {
     let app = App::new(open(&cfg.database_url).await?, cfg.app.clone());
     wujin_app::seed::seed_reference_data(&app, &Ctx::cli()).await?;
     Ok(app)

@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod import_export;
+mod supervision_outputs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,6 +103,19 @@ pub enum Command {
         #[arg(long)]
         publish: bool,
     },
+    /// Write a supervision plan's monthly bulletin (通报) as an xlsx workbook: counts by colour
+    /// and by unit, the red and yellow tasks, units ranked by on-time reporting. The printable
+    /// page is on the web; from the command line only .xlsx is written.
+    Bulletin {
+        /// The plan's name.
+        #[arg(long)]
+        plan: String,
+        /// The month, YYYY-MM (for a quarterly plan, the quarter containing it).
+        #[arg(long)]
+        month: String,
+        /// The .xlsx file to write.
+        file: PathBuf,
+    },
 }
 
 /// The registry's spreadsheet tables.
@@ -143,6 +157,15 @@ pub enum ExportTarget {
         /// The run's id (printed by `wujin evaluate`, shown on the runs page).
         #[arg(long)]
         run: i64,
+        /// The xlsx file to write.
+        file: PathBuf,
+    },
+    /// A supervision plan's decomposition table (任务分解表) as officials circulate it: 序号,
+    /// 工作任务, 牵头领导, 牵头单位, 配合单位, 完成时限, the current colour and the latest progress.
+    Tasks {
+        /// The plan's name, e.g. 2026年政府工作报告重点工作任务分解.
+        #[arg(long)]
+        plan: String,
         /// The xlsx file to write.
         file: PathBuf,
     },

@@ -142,9 +142,11 @@ pub async fn fill(app: &App) -> AppResult<bool> {
 }
 
 /// [`fill`], then the evaluation history of [`crate::demo_evaluation`] while there is no
-/// evaluation run: what `wujin demo` serves.
+/// evaluation run, and the supervision plans of [`crate::demo_supervision`] while there is no
+/// plan: what `wujin demo` serves.
 pub async fn fill_with_history(app: &App) -> AppResult<bool> {
     let city = fill(app).await?;
     let history = crate::demo_evaluation::fill_evaluation(app).await?;
-    Ok(city || history.is_some())
+    let supervision = crate::demo_supervision::fill_supervision(app).await?;
+    Ok(city || history.is_some() || supervision.is_some())
 }

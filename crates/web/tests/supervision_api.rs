@@ -152,6 +152,26 @@ async fn supervision_api_follows_roles_and_the_rules() {
     let (_, d) = get_json(&office, t.url(&task)).await;
     assert_eq!(d["task"]["deadline_on"].as_str(), Some(later.as_str()));
 
+    // Only the office adds tasks; an unreadable deadline is refused with the phrase.
+    let jxj = t.unit("jxj").await;
+    let new = json!({"plan_id": f.plan, "parent_id": f.area, "serial": "9", "content": "培育专精特新企业",
+        "lead_unit_id": jxj, "deadline_text": "尽快"});
+    let (s, _) = send(dept.post(t.url("/api/v1/tasks")), new.clone()).await;
+    assert_eq!(s, 403);
+    let (s, b) = send(office.post(t.url("/api/v1/tasks")), new.clone()).await;
+    assert_eq!(
+        (s, field_names(&b)),
+        (422, vec!["deadline_text".to_string()])
+    );
+    let mut good = new;
+    good["deadline_text"] = json!("每季度");
+    let (s, b) = send(office.post(t.url("/api/v1/tasks")), good).await;
+    assert_eq!(
+        (s, b["recurrence"].as_str(), b["level"].as_i64()),
+        (201, Some("quarterly"), Some(1)),
+        "{b}"
+    );
+
     // Completion accepted → grey at the next computation.
     let (s, r) = send(
         dept.post(t.url(&format!("{task}/completion"))),
@@ -168,6 +188,7 @@ async fn supervision_api_follows_roles_and_the_rules() {
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["by_colour"]["grey"], 1, "{c}");
     let (_, b) = get_json(&office, t.url(&format!("{plan}/tasks?colour=grey"))).await;
+    assert_eq!(b["tasks"]["total"], 1, "{b}");
     assert_eq!(b["tasks"]["items"][0]["id"], f.jxj_task);
     // The leaders' view counts it under the leader.
     let (_, l) = get_json(&leader, t.url(&format!("{plan}/leaders"))).await;

@@ -7,8 +7,10 @@
 //! below it) leads or co-operates on; cadres and enterprise users see nothing of this module.
 
 pub mod board;
+pub mod bulletin;
 pub mod colours;
 pub mod detail;
+pub mod export;
 pub mod notices;
 pub mod plans;
 pub mod reminders;

@@ -8,12 +8,15 @@
 //!   state machines of a notice, an extension request and the completion review (审结).
 //! - [`cycle`]: reporting cycles (monthly by default, due on the 5th of the next month), late and
 //!   missing reports, and reminder dates in working days.
+//! - [`bulletin`]: the monthly bulletin's counts by colour, how tasks moved, and units ranked
+//!   by on-time reporting.
 //! - [`units`]: splitting a cell of unit names, matching them to known departments without ever
 //!   dropping one, and reading a 序号 into its level in the area → task → sub-task hierarchy.
 //!
 //! Every rule is a function of plain values; working days come from
 //! [`WorkingCalendar`](crate::calendar::WorkingCalendar).
 
+pub mod bulletin;
 pub mod colour;
 pub mod cycle;
 pub mod deadline;
