@@ -16,6 +16,14 @@
       el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
     }
   });
+  // Print buttons: data-print prints the page (the bulletin).
+  document.addEventListener("click", function (ev) {
+    var el = ev.target && ev.target.closest ? ev.target.closest("[data-print]") : null;
+    if (el) {
+      ev.preventDefault();
+      window.print();
+    }
+  });
   // Copy buttons: data-copy="#selector".
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest("[data-copy]") : null;

@@ -430,7 +430,7 @@ async fn notices_in(
     year: i32,
     month: u32,
     tasks: &[supervision_task::Model],
-    unit_named: &dyn Fn(i64) -> Named,
+    unit_named: &(dyn Fn(i64) -> Named + Sync),
 ) -> AppResult<Vec<BulletinNotice>> {
     let tz = wujin_domain::tz::china_tz();
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(AppError::NotFound)?;

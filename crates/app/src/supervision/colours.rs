@@ -81,6 +81,8 @@ pub async fn recompute(
         for r in progress_report::Entity::find()
             .filter(progress_report::Column::TaskId.is_in(chunk.to_vec()))
             .filter(progress_report::Column::IsLead.eq(true))
+            // A past cycle is judged on what had been reported by then.
+            .filter(progress_report::Column::Cycle.lte(&cycle))
             .all(db)
             .await?
         {

@@ -26,11 +26,25 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/leaders", get(leaders))
         .route("/plans/{id}/units", get(units))
         .route("/plans/{id}/recompute", post(recompute))
+        .route("/plans/{id}/bulletin", get(bulletin))
+        .route("/plans/{id}/bulletin.xlsx", get(bulletin_xlsx))
+        .route("/plans/{id}/tasks.xlsx", get(tasks_xlsx))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, create, show, board, leaders, units, recompute),
+    paths(
+        list,
+        create,
+        show,
+        board,
+        leaders,
+        units,
+        recompute,
+        bulletin,
+        bulletin_xlsx,
+        tasks_xlsx
+    ),
     components(schemas(
         PlanDto,
         ColourRulesDto,
@@ -279,4 +293,101 @@ pub async fn recompute(
         cycle: s.cycle,
         by_colour: s.by_colour,
     }))
+}
+
+/// Which month's bulletin.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; default the current month.
+    pub month: Option<String>,
+}
+
+impl MonthQuery {
+    fn month(&self) -> String {
+        use chrono::Datelike;
+        self.month
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                let t = wujin_app::china_today();
+                format!("{:04}-{:02}", t.year(), t.month())
+            })
+    }
+}
+
+/// The monthly bulletin (月度通报): counts by colour this cycle and the previous one, by lead
+/// unit, the red and yellow tasks with their latest progress and reasons, units ranked by
+/// on-time reporting, and the month's notices. A month without computed colours answers 422
+/// on `month`.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/bulletin", tag = "supervision",
+    params(("id" = i64, Path, description = "plan id"), MonthQuery),
+    responses((status = 200, description = "the bulletin", body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn bulletin(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<MonthQuery>,
+) -> Result<Json<wujin_app::supervision::bulletin::Bulletin>, ApiError> {
+    Ok(Json(
+        wujin_app::supervision::bulletin::bulletin(
+            &state.app,
+            &user.ctx,
+            id,
+            &q.month(),
+            wujin_app::china_today(),
+        )
+        .await?,
+    ))
+}
+
+/// The monthly bulletin as a workbook (概况, 红黄任务, 单位报送排名).
+#[utoipa::path(get, path = "/api/v1/plans/{id}/bulletin.xlsx", tag = "supervision",
+    params(("id" = i64, Path, description = "plan id"), MonthQuery),
+    responses((status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn bulletin_xlsx(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<MonthQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let month = q.month();
+    let b = wujin_app::supervision::bulletin::bulletin(
+        &state.app,
+        &user.ctx,
+        id,
+        &month,
+        wujin_app::china_today(),
+    )
+    .await?;
+    let bytes =
+        tokio::task::spawn_blocking(move || wujin_app::supervision::export::bulletin_xlsx(&b))
+            .await
+            .map_err(|e| wujin_app::AppError::Internal(e.to_string()))??;
+    let name = format!("bulletin-{id}-{month}.xlsx");
+    Ok(crate::pages::enterprises::xlsx_response(
+        &name, &name, bytes,
+    ))
+}
+
+/// The decomposition table (任务分解表) with each task's current colour and latest progress,
+/// in the format officials circulate, within the caller's reach.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/tasks.xlsx", tag = "supervision",
+    params(("id" = i64, Path, description = "plan id")),
+    responses((status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn tasks_xlsx(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    let bytes =
+        wujin_app::supervision::export::decomposition_xlsx(&state.app, &user.ctx, id).await?;
+    let name = format!("tasks-{id}-{}.xlsx", crate::pages::enterprises::today());
+    Ok(crate::pages::enterprises::xlsx_response(
+        &name, &name, bytes,
+    ))
 }

@@ -3,6 +3,7 @@
 //! the forms of the actions the caller may take.
 
 mod board;
+mod bulletin;
 mod plans;
 mod portfolio;
 mod task;
@@ -26,6 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/supervision/plans/{id}/leaders", get(portfolio::leaders))
         .route("/supervision/plans/{id}/units", get(portfolio::units))
         .route("/supervision/plans/{id}/mine", get(portfolio::mine))
+        .route("/supervision/plans/{id}/bulletin", get(bulletin::page))
+        .route("/supervision/plans/{id}/bulletin.xlsx", get(bulletin::xlsx))
+        .route(
+            "/supervision/plans/{id}/export.xlsx",
+            get(bulletin::decomposition),
+        )
         .route(
             "/supervision/plans/{id}/tasks/new",
             get(task_actions::new_task).post(task_actions::create_task),

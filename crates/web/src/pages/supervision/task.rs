@@ -101,7 +101,7 @@ pub(super) struct TaskPage {
     cycles: Vec<String>,
 }
 
-fn reason_text(lang: Lang, r: &ColourReason) -> String {
+pub(super) fn reason_text(lang: Lang, r: &ColourReason) -> String {
     let n = |v: f64| format!("{}", (v * 10.0).round() / 10.0);
     match r {
         ColourReason::Done => tr(lang, "supervision.reason.done"),
