@@ -84,6 +84,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             for (user, name, role, _) in wujin_app::demo::DEMO_ACCOUNTS {
                 println!("    {user:<8} {role:<11} {name}");
             }
+            println!("    dcs_jin  department  金晓东 (督查室 / supervision office)");
             println!();
             serve(app, cfg.web.clone(), bind).await?;
             Ok(ExitCode::SUCCESS)

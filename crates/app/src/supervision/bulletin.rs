@@ -191,6 +191,29 @@ async fn visible_tasks(
     Ok((shown, areas))
 }
 
+/// The month a bulletin opens on: the last month of the latest cycle whose reports have
+/// fallen due (on 30 November, October — November's reports are due in December).
+pub async fn default_month(
+    app: &App,
+    ctx: &Ctx,
+    plan_id: i64,
+    today: NaiveDate,
+) -> AppResult<String> {
+    let plan = super::plans::get(app, ctx, plan_id).await?;
+    let rules = CycleRules {
+        period: plan.report_period,
+        due_day: plan.report_due_day,
+    };
+    let calendar = crate::calendar::current(app.db.read()).await?;
+    let cycle = rules
+        .last_cycle_due_before(today, &calendar)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| rules.cycle_of(today));
+    let end = cycle.end();
+    Ok(end.format("%Y-%m").to_string())
+}
+
 /// The bulletin of `plan_id` for `month` (`YYYY-MM`), reporting judged on `today`. A month
 /// whose cycle has no colours computed is refused with `error.bulletin.no_colours`.
 pub async fn bulletin(

@@ -299,22 +299,32 @@ pub async fn recompute(
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct MonthQuery {
-    /// `YYYY-MM`; default the current month.
+    /// `YYYY-MM`; default the month of the latest cycle whose reports have fallen due.
     pub month: Option<String>,
 }
 
 impl MonthQuery {
-    fn month(&self) -> String {
-        use chrono::Datelike;
-        self.month
+    async fn month(
+        &self,
+        state: &AppState,
+        user: &ApiUser,
+        plan_id: i64,
+    ) -> Result<String, ApiError> {
+        match self
+            .month
             .as_deref()
             .map(str::trim)
             .filter(|m| !m.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| {
-                let t = wujin_app::china_today();
-                format!("{:04}-{:02}", t.year(), t.month())
-            })
+        {
+            Some(m) => Ok(m.to_string()),
+            None => Ok(wujin_app::supervision::bulletin::default_month(
+                &state.app,
+                &user.ctx,
+                plan_id,
+                wujin_app::china_today(),
+            )
+            .await?),
+        }
     }
 }
 
@@ -336,7 +346,7 @@ pub async fn bulletin(
             &state.app,
             &user.ctx,
             id,
-            &q.month(),
+            &q.month(&state, &user, id).await?,
             wujin_app::china_today(),
         )
         .await?,
@@ -354,7 +364,7 @@ pub async fn bulletin_xlsx(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    let month = q.month();
+    let month = q.month(&state, &user, id).await?;
     let b = wujin_app::supervision::bulletin::bulletin(
         &state.app,
         &user.ctx,

@@ -117,6 +117,8 @@ pub(super) struct Row {
     pub colour_class: String,
     pub moved_from: Option<String>,
     pub deadline: String,
+    /// The date the phrase was read as, when the phrase is shown.
+    pub deadline_date: String,
     pub overdue: bool,
     pub percent: String,
     pub elapsed: String,
@@ -134,11 +136,15 @@ pub(super) fn row(lang: Lang, r: BoardRow, today: chrono::NaiveDate) -> Row {
             .previous_colour
             .filter(|p| Some(*p) != r.colour)
             .map(|p| colour_label(lang, Some(p))),
-        deadline: match (&r.deadline_on, &r.deadline_text) {
-            (Some(d), Some(t)) if !t.is_empty() => format!("{t}（{}）", day(lang, d)),
-            (Some(d), _) => day(lang, d),
-            (None, Some(t)) => t.clone(),
-            (None, None) => String::new(),
+        deadline: r
+            .deadline_text
+            .clone()
+            .filter(|t| !t.is_empty())
+            .or_else(|| r.deadline_on.map(|d| day(lang, &d)))
+            .unwrap_or_default(),
+        deadline_date: match (&r.deadline_on, &r.deadline_text) {
+            (Some(d), Some(t)) if !t.is_empty() => day(lang, d),
+            _ => String::new(),
         },
         overdue: r.is_overdue(today),
         percent: percent(r.percent),

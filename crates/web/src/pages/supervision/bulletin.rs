@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
 use serde::Deserialize;
 use wujin_app::AppError;
 use wujin_app::supervision::bulletin::Bulletin;
@@ -30,17 +29,28 @@ pub(super) struct MonthQuery {
 }
 
 impl MonthQuery {
-    /// The month asked for, or the current one.
-    fn month(&self) -> String {
-        self.month
+    /// The month asked for, or the one whose reports fell due last.
+    async fn month(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        plan_id: i64,
+    ) -> Result<String, PageError> {
+        match self
+            .month
             .as_deref()
             .map(str::trim)
             .filter(|m| !m.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| {
-                let t = wujin_app::china_today();
-                format!("{:04}-{:02}", t.year(), t.month())
-            })
+        {
+            Some(m) => Ok(m.to_string()),
+            None => Ok(wujin_app::supervision::bulletin::default_month(
+                &state.app,
+                &user.ctx,
+                plan_id,
+                wujin_app::china_today(),
+            )
+            .await?),
+        }
     }
 }
 
@@ -236,7 +246,7 @@ fn view(lang: Lang, b: Bulletin) -> BulletinView {
                 on_time: r.on_time,
                 late: r.late,
                 missing: r.missing,
-                rate: format!("{:.1}%", r.rate * 100.0),
+                rate: format!("{:.1}%", r.rate),
             })
             .collect(),
         notices: b
@@ -271,7 +281,7 @@ pub(super) async fn page(
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
     let lang = user.lang;
-    let month = q.month();
+    let month = q.month(&state, &user, id).await?;
     let plan: PlanView = wujin_app::supervision::plans::get(&state.app, &user.ctx, id).await?;
     let result = wujin_app::supervision::bulletin::bulletin(
         &state.app,
@@ -327,7 +337,7 @@ pub(super) async fn xlsx(
     Path(id): Path<i64>,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
-    let month = q.month();
+    let month = q.month(&state, &user, id).await?;
     let b = wujin_app::supervision::bulletin::bulletin(
         &state.app,
         &user.ctx,
