@@ -137,6 +137,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/notices/{id}/actions"),
     ("post", "/api/v1/requests/{id}/decision"),
     ("post", "/api/v1/milestones/{id}/done"),
+    (
+        "get",
+        "/api/v1/tasks/{id}/reports/{report_id}/attachments/{attachment_id}",
+    ),
 ];
 
 #[tokio::test]

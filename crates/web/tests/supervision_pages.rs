@@ -6,7 +6,7 @@
 
 use supervision_support::fixture;
 use wujin_app::demo::DEMO_PASSWORD;
-use wujin_testkit::{TestApp, get_text, location};
+use wujin_testkit::{TestApp, get_text, location, post_multipart};
 
 mod supervision_support;
 
@@ -69,38 +69,54 @@ async fn supervision_pages_follow_roles_and_the_forms_work() {
     let (_, body) = get_text(&leader, &t, &format!("{board}/leaders")).await;
     assert!(body.contains(r#"class="mine""#), "{body}");
 
-    // The lead unit reports; a refused report (no percent) comes back with its error.
+    // The lead unit reports; a refused report (no percent) comes back with its error and
+    // nothing is kept, not even its file.
     let report = format!("/supervision/tasks/{}/report", f.jxj_task);
-    let res = dept
-        .post(t.url(&report))
-        .form(&[("progress", "已完成一季度目标"), ("percent_complete", "")])
-        .send()
-        .await
-        .unwrap();
+    let res = post_multipart(
+        &dept,
+        t.url(&report),
+        &[("progress", "已完成一季度目标"), ("percent_complete", "")],
+        &[("纪要.txt", "专题会纪要".as_bytes())],
+    )
+    .await;
     assert_eq!(res.status(), 422);
     let body = res.text().await.unwrap();
     no_missing_keys(&body);
     assert!(body.contains("已完成一季度目标"), "what was typed is kept");
-    let res = dept
-        .post(t.url(&report))
-        .form(&[
+    assert!(!body.contains("纪要.txt"));
+    let res = post_multipart(
+        &dept,
+        t.url(&report),
+        &[
             ("progress", "一季度规上工业增加值增长7.9%"),
             ("percent_complete", "30"),
             ("problems", "原材料涨价"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+        &[("纪要.txt", "专题会纪要".as_bytes())],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     let (_, body) = get_text(&dept, &t, &location(&res)).await;
     assert!(body.contains("一季度规上工业增加值增长7.9%") && body.contains("原材料涨价"));
+    // The file is listed on the timeline and downloads as sent; another unit cannot fetch it.
+    let href = body
+        .split(r#"href=""#)
+        .find(|s| s.contains("/attachments/"))
+        .and_then(|s| s.split('"').next())
+        .expect("the attachment is linked")
+        .to_string();
+    let res = leader.get(t.url(&href)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "专题会纪要");
+    assert_eq!(town.get(t.url(&href)).send().await.unwrap().status(), 404);
     // …but not on the town's task.
-    let res = dept
-        .post(t.url(&format!("/supervision/tasks/{}/report", f.town_task)))
-        .form(&[("progress", "x"), ("percent_complete", "10")])
-        .send()
-        .await
-        .unwrap();
+    let res = post_multipart(
+        &dept,
+        t.url(&format!("/supervision/tasks/{}/report", f.town_task)),
+        &[("progress", "x"), ("percent_complete", "10")],
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), 404);
 
     // Only the office recomputes and issues notices.
