@@ -277,7 +277,7 @@ pub(super) async fn board(
         .collect();
     let without = q.query(false);
     let sel = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-    Ok(render(&BoardPage {
+    render(&BoardPage {
         tabs: plan_tabs(
             lang,
             id,
@@ -345,7 +345,7 @@ pub(super) async fn board(
         pager,
         office,
         b,
-    })?)
+    })
 }
 
 /// Recomputes the plan's colours for today (the office), then shows the board.
