@@ -304,6 +304,28 @@ pub async fn discard(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<()> {
     Ok(())
 }
 
+/// The units and leaders an unknown name may be mapped to (active ones, by name); the office
+/// only.
+pub async fn choices(app: &App, ctx: &Ctx) -> AppResult<NameChoices> {
+    require_office(app, ctx).await?;
+    let known = Known::load(app.db.read()).await?;
+    let list = |k: &[wujin_domain::supervision::units::KnownName<i64>]| {
+        let mut v: Vec<NameChoice> = k
+            .iter()
+            .map(|k| NameChoice {
+                id: k.id,
+                name: k.name.clone(),
+            })
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    };
+    Ok(NameChoices {
+        units: list(&known.units),
+        leaders: list(&known.leaders),
+    })
+}
+
 /// A file to import from the command line.
 pub struct FileRun<'a> {
     pub plan_id: i64,

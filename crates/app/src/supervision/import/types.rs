@@ -79,6 +79,13 @@ pub struct NameChoice {
     pub name: String,
 }
 
+/// The active units and leaders, by name: what an unknown name may be mapped to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameChoices {
+    pub units: Vec<NameChoice>,
+    pub leaders: Vec<NameChoice>,
+}
+
 /// A name that matches no unit or leader (or several equally well): the user maps it to an
 /// existing one, or (a unit) has it created, before the import can be committed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
