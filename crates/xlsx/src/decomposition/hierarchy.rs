@@ -189,8 +189,7 @@ fn link(out: &mut DecompositionSheet, rows: &mut [TaskRow]) {
     };
     let mut area: Option<usize> = None;
     let mut task: Option<usize> = None;
-    for i in 0..rows.len() {
-        let r = &mut rows[i];
+    for (i, r) in rows.iter_mut().enumerate() {
         match r.level {
             0 => {
                 area = Some(i);
