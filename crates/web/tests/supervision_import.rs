@@ -154,6 +154,28 @@ async fn upload_preview_map_confirm_and_commit() {
     assert_eq!(res.status(), 200);
     assert!(res.bytes().await.unwrap().starts_with(b"PK"));
 
+    // Another upload, discarded: its file is dropped, it cannot be committed.
+    let res = post_multipart(&c, t.url(&form), &[], &[("又一份.xlsx", &xlsx)]).await;
+    let other = location(&res);
+    let res = c
+        .post(t.url(&format!("{other}/discard")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        location(&res),
+        format!("/supervision/plans/{plan_id}?msg=import_discarded")
+    );
+    let res = c
+        .post(t.url(&format!("{other}/commit")))
+        .form(&confirmed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(task_count(&t, plan_id).await, written);
+
     // A unit's staff reach neither the upload nor the office's batch.
     let d = t.login("dept").await;
     assert_eq!(get_text(&d, &t, &form).await.0, 403);

@@ -40,6 +40,10 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/supervision/imports/{batch}", get(preview::show))
         .route("/supervision/imports/{batch}/commit", post(preview::commit))
         .route(
+            "/supervision/imports/{batch}/discard",
+            post(preview::discard),
+        )
+        .route(
             "/supervision/imports/{batch}/errors.xlsx",
             get(preview::errors_xlsx),
         )

@@ -427,6 +427,33 @@ pub(super) async fn commit(
     }
 }
 
+/// Drops the batch (its file is deleted) and goes back to the plan.
+pub(super) async fn discard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let p = import::preview(&state.app, &user.ctx, id).await?;
+    match import::discard(&state.app, &user.ctx, id).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("{}?msg=import_discarded", plan_href(p.plan_id))).into_response(),
+        ),
+        Err(AppError::Conflict(key)) => {
+            let messages = vec![tr(user.lang, &key)];
+            refused(
+                &state,
+                &user,
+                id,
+                StatusCode::CONFLICT,
+                &HashMap::new(),
+                messages,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The uploaded workbook with the errors and unknown names marked.
 pub(super) async fn errors_xlsx(
     State(state): State<AppState>,
