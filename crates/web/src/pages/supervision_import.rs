@@ -3,6 +3,7 @@
 //! error by cell and every name nobody knows; maps each unknown name to an existing unit or
 //! leader (or has a unit created), confirms, and the tasks are written.
 
+mod commit;
 mod preview;
 
 use askama::Template;
@@ -38,10 +39,10 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
             )),
         )
         .route("/supervision/imports/{batch}", get(preview::show))
-        .route("/supervision/imports/{batch}/commit", post(preview::commit))
+        .route("/supervision/imports/{batch}/commit", post(commit::commit))
         .route(
             "/supervision/imports/{batch}/discard",
-            post(preview::discard),
+            post(commit::discard),
         )
         .route(
             "/supervision/imports/{batch}/errors.xlsx",
