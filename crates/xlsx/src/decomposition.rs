@@ -240,7 +240,8 @@ pub fn map_decomposition(
     Ok(read_rows(s, m))
 }
 
-/// A cell as text for this table: trimmed; a date cell as `YYYY-MM-DD`; `None` when blank.
+/// A cell as text for this table: trimmed; a date cell as `YYYY-MM-DD`; `None` when blank or
+/// a placeholder (`/`, `—`, `无`).
 fn cell_text(cell: &Cell) -> Option<String> {
     let t = match cell {
         Cell::Empty | Cell::Error(_) => return None,
@@ -258,8 +259,11 @@ fn cell_text(cell: &Cell) -> Option<String> {
         other => other.to_text(),
     };
     let t = t.trim();
-    (!t.is_empty()).then(|| t.to_string())
+    (!t.is_empty() && !PLACEHOLDERS.contains(&t)).then(|| t.to_string())
 }
+
+/// What people type into a cell to say "nothing here": read as blank, so `/` is no unit.
+const PLACEHOLDERS: [&str; 9] = ["/", "／", "\\", "-", "—", "——", "－", "无", "暂无"];
 
 /// Whether a text is a footnote rather than an area: `注：…`, `说明：…`, `填报人：…`.
 fn is_note(text: &str) -> bool {

@@ -147,8 +147,8 @@ pub fn table(last_deadline: &str) -> Vec<u8> {
             "深化最多跑一次改革",
             "",
             "市发改局",
-            "",
-            "",
+            "/",
+            "争创省级示范",
         ),
         (
             "持续推进",
@@ -159,7 +159,15 @@ pub fn table(last_deadline: &str) -> Vec<u8> {
             DATA_BUREAU,
             "",
         ),
-        (last_deadline, "9", "严控一般性支出", "", "市财政局", "", ""),
+        (
+            last_deadline,
+            "9",
+            "严控一般性支出",
+            "",
+            "市财政局",
+            "无",
+            "",
+        ),
     ];
     for (i, (deadline, serial, content, leader, lead, co, target)) in rows.iter().enumerate() {
         let r = 3 + i as u32;
@@ -259,6 +267,12 @@ pub async fn check_written(app: &App, plan_id: i64, created_unit: i64) {
     assert_eq!(by_serial("6").recurrence.as_deref(), quarterly.as_str());
     assert!(by_serial("7").ongoing && by_serial("8").ongoing);
     assert_eq!(by_serial("7").deadline_text.as_deref(), Some("长期坚持"));
+    // A 量化指标 without a value is kept in the content; "/" and "无" name no unit.
+    let t7 = by_serial("7");
+    assert_eq!(t7.content, "深化最多跑一次改革（量化指标：争创省级示范）");
+    assert_eq!(t7.metric, None);
+    assert!(co_of(t7.id).await.is_empty());
+    assert!(co_of(by_serial("9").id).await.is_empty());
     // The leader merged over two rows of the second area.
     assert_eq!(by_serial("6").lead_leader_id, li);
     assert_eq!(by_serial("7").lead_leader_id, li);

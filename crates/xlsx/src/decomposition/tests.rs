@@ -84,7 +84,7 @@ fn title_rows_headings_tasks_and_subtasks() {
             "规上工业增加值增长8%",
             "王市长",
             "市经信局",
-            "",
+            "—",
         ],
         // A heading merged across the whole row.
         &[
@@ -147,6 +147,8 @@ fn title_rows_headings_tasks_and_subtasks() {
     let sub = &m.rows[2];
     assert_eq!(sub.leaders, ["王市长", "李副市长"]);
     assert_eq!(sub.lead_units, ["市发改局", "市经信局"]);
+    // A dash says "no co-unit"; it names none.
+    assert!(m.rows[3].co_units.is_empty());
 }
 
 #[test]
