@@ -58,6 +58,12 @@ pub struct TaskRowDto {
     pub recurrence: Option<String>,
     /// 量化指标 as written.
     pub target: Option<String>,
+    /// The 量化指标 read as what is measured, the target value and its unit (a text without a
+    /// value is added to `content` instead).
+    pub metric: Option<String>,
+    pub target_value: Option<f64>,
+    pub target_unit: Option<String>,
+    /// 备注 as written (shown, not stored).
     pub remark: Option<String>,
     pub has_error: bool,
 }
@@ -90,6 +96,9 @@ impl From<TaskRowPreview> for TaskRowDto {
             deadline_on: on,
             recurrence,
             target: r.target,
+            metric: r.metric,
+            target_value: r.target_value,
+            target_unit: r.target_unit,
             remark: r.remark,
             has_error: r.has_error,
         }
