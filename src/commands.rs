@@ -104,12 +104,37 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Backup { file } => backup(&cfg.database_url, &file).await,
         Command::Import {
+            kind: crate::TableArg::Tasks,
+            file,
+            dry_run,
+            plan,
+            map,
+            create_units,
+            ..
+        } => {
+            let app = registry_app(&cfg).await?;
+            let run = crate::tasks_import::Run {
+                file: &file,
+                plan: plan.as_deref(),
+                map: &map,
+                create_units,
+                dry_run,
+            };
+            crate::tasks_import::import(&app, run).await
+        }
+        Command::Import {
             kind,
             file,
             year,
             source,
             dry_run,
+            plan,
+            map,
+            create_units,
         } => {
+            if plan.is_some() || !map.is_empty() || create_units {
+                bail!("--plan, --map and --create-units belong to `wujin import tasks`");
+            }
             let app = registry_app(&cfg).await?;
             import_export::import(&app, kind, &file, year, source.as_deref(), dry_run).await
         }

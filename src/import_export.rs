@@ -17,14 +17,16 @@ use wujin_web::i18n::{Lang, tr};
 use crate::{ExportCommand, FilterArgs, TableArg};
 
 /// Exit status of an import that found errors (nothing was written).
-const EXIT_IMPORT_ERRORS: u8 = 2;
+pub(crate) const EXIT_IMPORT_ERRORS: u8 = 2;
 
 impl TableArg {
-    fn kind(self) -> wujin_xlsx::TableKind {
+    /// The registry table; `None` for a decomposition table (see `tasks_import`).
+    fn kind(self) -> Option<wujin_xlsx::TableKind> {
         match self {
-            TableArg::Enterprises => wujin_xlsx::TableKind::Enterprises,
-            TableArg::Parcels => wujin_xlsx::TableKind::Parcels,
-            TableArg::Figures => wujin_xlsx::TableKind::Figures,
+            TableArg::Enterprises => Some(wujin_xlsx::TableKind::Enterprises),
+            TableArg::Parcels => Some(wujin_xlsx::TableKind::Parcels),
+            TableArg::Figures => Some(wujin_xlsx::TableKind::Figures),
+            TableArg::Tasks => None,
         }
     }
 }
@@ -74,6 +76,17 @@ pub fn error_line(e: &ImportError) -> String {
     }
 }
 
+/// Field errors on stderr, one a line, the messages in Chinese.
+pub(crate) fn print_field_errors(fields: &[wujin_app::FieldError]) {
+    for f in fields {
+        let message = tr(Lang::ZhCn, &f.key);
+        match &f.detail {
+            Some(d) if !d.is_empty() => eprintln!("{}: {message} ({d})", f.field),
+            _ => eprintln!("{}: {message}", f.field),
+        }
+    }
+}
+
 fn print_summary(preview: &ImportPreview) {
     println!(
         "{}: sheet {}, header row {}",
@@ -97,6 +110,7 @@ pub async fn import(
     source: Option<&str>,
     dry_run: bool,
 ) -> Result<ExitCode> {
+    let kind = table.kind().context("not a registry table")?;
     let source = match source {
         None => None,
         Some(s) => Some(parse_source(s).with_context(|| {
@@ -128,7 +142,7 @@ pub async fn import(
         app,
         &Ctx::cli(),
         wujin_app::registry::import::FileRun {
-            kind: table.kind(),
+            kind,
             file_name: &file_name,
             bytes,
             opts: &opts,
@@ -141,13 +155,7 @@ pub async fn import(
     let (preview, report) = match outcome {
         Ok(r) => r,
         Err(AppError::Validation(fields)) => {
-            for f in &fields {
-                let message = tr(Lang::ZhCn, &f.key);
-                match &f.detail {
-                    Some(d) if !d.is_empty() => eprintln!("{}: {message} ({d})", f.field),
-                    _ => eprintln!("{}: {message}", f.field),
-                }
-            }
+            print_field_errors(&fields);
             eprintln!("nothing was imported");
             return Ok(ExitCode::from(EXIT_IMPORT_ERRORS));
         }
@@ -216,7 +224,7 @@ async fn filter_of(app: &App, f: &FilterArgs) -> Result<EnterpriseFilter> {
     })
 }
 
-fn write_file(file: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(file: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(file, bytes).with_context(|| format!("cannot write {}", file.display()))
 }
 
@@ -260,13 +268,16 @@ pub async fn template(
     file: &Path,
     year: Option<i32>,
 ) -> Result<ExitCode> {
-    let bytes = wujin_app::registry::import::template(app, &Ctx::cli(), table.kind(), year)
+    let Some(kind) = table.kind() else {
+        return crate::tasks_import::template(file);
+    };
+    let bytes = wujin_app::registry::import::template(app, &Ctx::cli(), kind, year)
         .await
         .map_err(crate::commands::describe)?;
     write_file(file, &bytes)?;
     println!(
         "{} template written to {}",
-        table.kind().sheet_name(),
+        kind.sheet_name(),
         file.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@ mod commands;
 mod config;
 mod import_export;
 mod supervision_outputs;
+mod tasks_import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,8 +57,9 @@ pub enum Command {
     /// Audit-log tools.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Import a spreadsheet (xlsx or csv) into the registry: validated first, then written
-    /// in one transaction, or not at all when any cell is wrong (exit status 2).
+    /// Import a spreadsheet (xlsx or csv) into the registry, or a decomposition table into a
+    /// plan: validated first, then written in one transaction, or not at all when any cell is
+    /// wrong or a name is left unmapped (exit status 2).
     Import {
         /// What the file holds.
         #[arg(value_enum)]
@@ -74,6 +76,17 @@ pub enum Command {
         /// Validate and report only; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Tasks: the plan to import into, by name (or id).
+        #[arg(long)]
+        plan: Option<String>,
+        /// Tasks: map an unknown unit or leader name to an existing one, as
+        /// 名称=部门名称 (a unit's name, short name or code; a leader's name or username).
+        /// Repeat for each name.
+        #[arg(long = "map", value_name = "NAME=TARGET")]
+        map: Vec<String>,
+        /// Tasks: create a unit (under the city) for every unknown unit name not mapped.
+        #[arg(long)]
+        create_units: bool,
     },
     /// Export to an xlsx file: the registry, or an evaluation run's results.
     #[command(subcommand)]
@@ -127,6 +140,8 @@ pub enum TableArg {
     Parcels,
     /// 年度数据: yearly figures.
     Figures,
+    /// 任务分解表: a supervision plan's decomposition table (with --plan).
+    Tasks,
 }
 
 /// Which firms an export holds.

@@ -2,8 +2,8 @@
 //! administrators.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -326,13 +326,25 @@ struct Valid {
 pub async fn create(app: &App, ctx: &Ctx, input: &DepartmentInput) -> AppResult<department::Model> {
     ctx.require(Permission::ManageDepartments)?;
     let tx = app.db.begin_write().await?;
+    let created = insert(&tx, ctx, input).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Validates and inserts a unit inside `tx`, audited. The caller has checked its right to
+/// create it (an administrator; the supervision office creating a unit named in an import).
+pub(crate) async fn insert(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    input: &DepartmentInput,
+) -> AppResult<department::Model> {
     let Valid {
         kind,
         code,
         name,
         short_name,
         webhook_url,
-    } = validate(&tx, input, None).await?;
+    } = validate(tx, input, None).await?;
     let t = now();
     let created = department::ActiveModel {
         parent_id: Set(input.parent_id),
@@ -347,10 +359,10 @@ pub async fn create(app: &App, ctx: &Ctx, input: &DepartmentInput) -> AppResult<
         updated_at: Set(t),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     audit::record(
-        &tx,
+        tx,
         &ctx.actor,
         &ctx.meta,
         Change {
@@ -362,7 +374,6 @@ pub async fn create(app: &App, ctx: &Ctx, input: &DepartmentInput) -> AppResult<
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(created)
 }
 

@@ -59,6 +59,9 @@ pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
             || path
                 .strip_prefix("/api/v1/imports/")
                 .is_some_and(|kind| !kind.is_empty() && !kind.contains('/'))
+            // Decomposition tables into a plan.
+            || (path.starts_with("/supervision/plans/") && path.ends_with("/import"))
+            || (path.starts_with("/api/v1/plans/") && path.ends_with("/imports"))
             // Attachments: objection files and closure evidence.
             || path == "/evaluation/objections"
             || path == "/api/v1/evaluation/objections"

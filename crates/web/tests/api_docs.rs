@@ -115,6 +115,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/evaluation/schemes/{id}/toml"),
     ("post", "/api/v1/evaluation/schemes/import"),
     ("post", "/api/v1/evaluation/schemes/{id}/benchmarks"),
+    ("post", "/api/v1/plans/{id}/imports"),
+    ("get", "/api/v1/task-imports/{batch}"),
+    ("post", "/api/v1/task-imports/{batch}/commit"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/plans"),
     ("post", "/api/v1/plans"),
@@ -190,6 +193,7 @@ async fn the_document_is_public_json_listing_every_route() {
                 .replace("{kind}", "enterprises")
                 .replace("{enterprise_id}", "1")
                 .replace("{step_id}", "1")
+                .replace("{batch}", "1")
                 .replace("{attachment_id}", "1"),
         );
         let req = match *method {

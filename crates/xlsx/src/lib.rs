@@ -7,6 +7,7 @@
 //! [`CellError`] with the column positions [`MappedSheet::column_of`] gives.
 
 pub mod columns;
+pub mod decomposition;
 pub mod map;
 pub mod read;
 pub mod write;

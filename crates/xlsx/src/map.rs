@@ -22,7 +22,7 @@
 
 mod cell;
 mod fuzz;
-mod header;
+pub(crate) mod header;
 
 use std::collections::BTreeMap;
 

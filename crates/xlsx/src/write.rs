@@ -1,5 +1,6 @@
 //! Writing xlsx files: import templates, error workbooks and exports.
 
+mod decomposition;
 mod error_book;
 mod export;
 mod template;
@@ -7,6 +8,7 @@ mod template;
 use chrono::NaiveDate;
 use rust_xlsxwriter::XlsxError;
 
+pub use decomposition::{DecompositionTable, decomposition_table, decomposition_template};
 pub use error_book::{ERROR_COLUMN, error_workbook};
 pub use export::{ExportColumn, ExportFormat, ExportValue, export_table};
 pub use template::{INSTRUCTIONS_SHEET, LISTS_SHEET, TemplateChoices, template};

@@ -11,6 +11,7 @@ pub mod bulletin;
 pub mod colours;
 pub mod detail;
 pub mod export;
+pub mod import;
 pub mod notices;
 pub mod plans;
 pub mod reminders;

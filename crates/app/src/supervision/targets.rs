@@ -43,14 +43,16 @@ pub struct NewMilestone {
     pub due_on: NaiveDate,
 }
 
-fn trimmed(v: &Option<String>) -> Option<String> {
+/// The text trimmed; `None` when blank.
+pub(crate) fn trimmed(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
 }
 
-fn target_problems(input: &TargetInput) -> (Vec<FieldError>, Vec<String>) {
+/// What is wrong with a target and tags, field by field, and the tags split and deduplicated.
+pub(crate) fn target_problems(input: &TargetInput) -> (Vec<FieldError>, Vec<String>) {
     let mut errors = Vec::new();
     let metric = trimmed(&input.metric);
     if metric

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -16,6 +17,7 @@ use wujin_storage::entity::{
     app_user, department, supervision_plan, supervision_task, task_co_unit,
 };
 
+use super::targets::{TargetInput, target_problems, trimmed};
 use super::{require_office, visible_units};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
@@ -127,12 +129,6 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
-    let content = input.content.trim().to_string();
-    if content.is_empty() {
-        errors.push(FieldError::new("content", "error.task.content_required"));
-    } else if content.chars().count() > MAX_CONTENT_CHARS {
-        errors.push(FieldError::new("content", "error.task.content_too_long"));
-    }
     let level = match input.parent_id {
         None => 0,
         Some(p) => match supervision_task::Entity::find_by_id(p).one(&tx).await? {
@@ -147,9 +143,54 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
             }
         },
     };
+    let view = insert_checked(&tx, ctx, &plan, input, level, None, errors).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Inserts a task at `level` (0 area, 1 task, 2 sub-task) inside `tx`, checked as [`add`]
+/// checks it (the caller has checked the parent and the caller's right), with its
+/// quantitative target when given (checked as [`super::targets::set_target`] checks it), and
+/// audited. For writers of many tasks at once, such as an import.
+pub(crate) async fn insert(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    plan: &supervision_plan::Model,
+    input: NewTask,
+    level: i32,
+    target: Option<TargetInput>,
+) -> AppResult<TaskView> {
+    let mut errors = Vec::new();
+    if let Some(t) = &target {
+        errors.extend(target_problems(t).0);
+    }
+    insert_checked(tx, ctx, plan, input, level, target, errors).await
+}
+
+/// What [`check`] read from a new task.
+struct Checked {
+    content: String,
+    deadline_text: Option<String>,
+    deadline: Option<Deadline>,
+}
+
+/// Checks a new task's fields, adding each problem to `errors`.
+async fn check(
+    tx: &DatabaseTransaction,
+    plan: &supervision_plan::Model,
+    input: &NewTask,
+    level: i32,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<Checked> {
+    let content = input.content.trim().to_string();
+    if content.is_empty() {
+        errors.push(FieldError::new("content", "error.task.content_required"));
+    } else if content.chars().count() > MAX_CONTENT_CHARS {
+        errors.push(FieldError::new("content", "error.task.content_too_long"));
+    }
     if let Some(l) = input.lead_leader_id {
         let ok = app_user::Entity::find_by_id(l)
-            .one(&tx)
+            .one(tx)
             .await?
             .is_some_and(|u| u.active && u.role == Role::Leader.as_str());
         if !ok {
@@ -163,7 +204,7 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
     units.extend(input.lead_unit_id);
     let known: HashMap<i64, department::Model> = department::Entity::find()
         .filter(department::Column::Id.is_in(units.clone()))
-        .all(&tx)
+        .all(tx)
         .await?
         .into_iter()
         .map(|d| (d.id, d))
@@ -205,6 +246,28 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
             "error.task.lead_unit_required",
         ));
     }
+    Ok(Checked {
+        content,
+        deadline_text: text.map(str::to_string),
+        deadline,
+    })
+}
+
+/// Checks (adding to the caller's `errors`), then writes and audits.
+async fn insert_checked(
+    tx: &DatabaseTransaction,
+    ctx: &Ctx,
+    plan: &supervision_plan::Model,
+    input: NewTask,
+    level: i32,
+    target: Option<TargetInput>,
+    mut errors: Vec<FieldError>,
+) -> AppResult<TaskView> {
+    let Checked {
+        content,
+        deadline_text,
+        deadline,
+    } = check(tx, plan, &input, level, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -223,10 +286,12 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
     let siblings = supervision_task::Entity::find()
         .filter(supervision_task::Column::PlanId.eq(plan.id))
         .order_by_desc(supervision_task::Column::SortOrder)
-        .one(&tx)
+        .one(tx)
         .await?
         .map_or(0, |t| t.sort_order + 1);
     let t = now();
+    let target = target.unwrap_or_default();
+    let metric = trimmed(&target.metric);
     let m = supervision_task::ActiveModel {
         plan_id: Set(plan.id),
         parent_id: Set(input.parent_id),
@@ -236,7 +301,7 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
         content: Set(content),
         lead_leader_id: Set(input.lead_leader_id),
         lead_unit_id: Set(input.lead_unit_id),
-        deadline_text: Set(text.map(str::to_string)),
+        deadline_text: Set(deadline_text),
         deadline_on: Set(match deadline {
             Some(Deadline::On(d)) => Some(d),
             _ => None,
@@ -247,10 +312,10 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
         }),
         ongoing: Set(deadline == Some(Deadline::Ongoing)),
         start_on: Set(start_on),
-        metric: Set(None),
-        baseline: Set(None),
-        target: Set(None),
-        target_unit: Set(None),
+        baseline: Set(target.baseline.filter(|_| metric.is_some())),
+        target: Set(target.target.filter(|_| metric.is_some())),
+        target_unit: Set(trimmed(&target.target_unit).filter(|_| metric.is_some())),
+        metric: Set(metric),
         tags_json: Set("[]".into()),
         status: Set("open".into()),
         done_at: Set(None),
@@ -258,7 +323,7 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
         updated_at: Set(t),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     let mut co: Vec<i64> = input.co_unit_ids.clone();
     co.sort_unstable();
@@ -269,11 +334,28 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
             task_id: Set(m.id),
             unit_id: Set(*u),
         }
-        .insert(&tx)
+        .insert(tx)
         .await?;
     }
+    let mut after = json!({
+        "plan_id": m.plan_id,
+        "parent_id": m.parent_id,
+        "serial": m.serial,
+        "content": m.content,
+        "lead_leader_id": m.lead_leader_id,
+        "lead_unit_id": m.lead_unit_id,
+        "co_unit_ids": co,
+        "deadline_text": m.deadline_text,
+        "deadline": deadline,
+    });
+    if m.metric.is_some() {
+        after["metric"] = json!(m.metric);
+        after["baseline"] = json!(m.baseline);
+        after["target"] = json!(m.target);
+        after["target_unit"] = json!(m.target_unit);
+    }
     audit::record(
-        &tx,
+        tx,
         &ctx.actor,
         &ctx.meta,
         Change {
@@ -281,21 +363,10 @@ pub async fn add(app: &App, ctx: &Ctx, input: NewTask) -> AppResult<TaskView> {
             entity: "supervision_task",
             entity_id: m.id.to_string(),
             before: None,
-            after: Some(json!({
-                "plan_id": m.plan_id,
-                "parent_id": m.parent_id,
-                "serial": m.serial,
-                "content": m.content,
-                "lead_leader_id": m.lead_leader_id,
-                "lead_unit_id": m.lead_unit_id,
-                "co_unit_ids": co,
-                "deadline_text": m.deadline_text,
-                "deadline": deadline,
-            })),
+            after: Some(after),
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(view(m, co))
 }
 

@@ -10,6 +10,8 @@
 //!   missing reports, and reminder dates in working days.
 //! - [`bulletin`]: the monthly bulletin's counts by colour, how tasks moved, and units ranked
 //!   by on-time reporting.
+//! - [`target`]: a quantitative target as written (`规上工业增加值增长8%`) read into metric,
+//!   value and unit.
 //! - [`units`]: splitting a cell of unit names, matching them to known departments without ever
 //!   dropping one, and reading a 序号 into its level in the area → task → sub-task hierarchy.
 //!
@@ -22,6 +24,7 @@ pub mod cycle;
 pub mod deadline;
 pub mod escalation;
 mod fuzz;
+pub mod target;
 mod text;
 pub mod units;
 

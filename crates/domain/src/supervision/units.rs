@@ -6,12 +6,15 @@
 //! - [`match_names`] matches names to known units: exact name, then alias, then the same names
 //!   with a leading `永康市`/`永康`/`市` removed. Every name ends up matched, ambiguous or
 //!   unknown — none is dropped.
+//! - [`suggest_names`] offers the known names close to one that matched nothing.
 //! - [`parse_serial`] reads a 序号 (`一、`, `（一）`, `1.`, `1、`, `1`, `(1)`, `1.1`) into a
 //!   style, its ordinals and a level, for the area → task → sub-task hierarchy.
 
 mod serial;
+mod suggest;
 
 pub use serial::*;
+pub use suggest::*;
 
 use serde::{Deserialize, Serialize};
 

@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod registry;
 pub mod supervision;
+pub mod supervision_import;
 pub mod tokens;
 pub mod users;
 
@@ -42,6 +43,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(registry::routes(max_upload))
         .merge(evaluation::routes())
         .merge(supervision::routes())
+        .merge(supervision_import::routes(max_upload))
         .merge(openapi::routes())
 }
 

@@ -181,6 +181,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
         {
             doc.merge(part);
         }
+        doc.merge(<crate::api::supervision_import::Doc as OpenApi>::openapi());
         // The security requirements, tags and descriptions reach the merged paths too.
         Security.modify(&mut doc);
         doc

@@ -17,6 +17,7 @@ pub mod home;
 pub mod imports;
 pub mod notifications;
 pub mod supervision;
+pub mod supervision_import;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +47,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(evaluation::routes())
         .merge(imports::routes(max_upload))
         .merge(supervision::routes())
+        .merge(supervision_import::routes(max_upload))
         .merge(api_docs::routes())
 }
 

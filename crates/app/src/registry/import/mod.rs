@@ -17,7 +17,8 @@ pub use files::{error_workbook, template};
 pub use pipeline::{Ops, Parsed, Plan, Progress, parse, resolve};
 pub use types::*;
 
-use pipeline::{apply_plan, clean_file_name, parse_blocking, permission, sha256_hex};
+use pipeline::{apply_plan, parse_blocking, permission};
+pub(crate) use pipeline::{clean_file_name, sha256_hex};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -227,13 +228,15 @@ pub async fn discard(app: &App, ctx: &Ctx, batch_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// The caller's recent batches (every batch for administrators), newest first.
+/// The caller's recent registry batches (every one for administrators), newest first.
 pub async fn batches(app: &App, ctx: &Ctx, page: PageRequest) -> AppResult<Page<BatchView>> {
     if !ctx.actor.can(Permission::ManageEnterprises) && !ctx.actor.can(Permission::EditFigures) {
         return Err(AppError::Forbidden);
     }
     let db = app.db.read();
-    let mut q = import_batch::Entity::find();
+    // Registry tables only: the supervision office's decomposition imports are listed there.
+    let kinds: Vec<&str> = TableKind::ALL.iter().map(|k| k.as_str()).collect();
+    let mut q = import_batch::Entity::find().filter(import_batch::Column::Kind.is_in(kinds));
     if ctx.actor.role != Role::Admin {
         q = q.filter(import_batch::Column::CreatedBy.eq(ctx.actor.id));
     }

@@ -197,12 +197,12 @@ pub(super) async fn apply_plan(
     }
 }
 
-pub(super) fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
 /// File names are kept for display only; control characters and paths are dropped.
-pub(super) fn clean_file_name(name: &str) -> String {
+pub(crate) fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let s: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
     if s.trim().is_empty() {
