@@ -206,7 +206,13 @@ async fn the_api_validates_then_commits_with_mappings() {
     assert_eq!(unknown, UNKNOWN);
     assert_eq!(p["unknown"][0]["kind"], "unit");
     assert!(p["rows"][1]["deadline_kind"].is_string());
-    assert!(p["rows"].as_array().unwrap().iter().any(|r| r["target_value"].is_number()));
+    assert!(
+        p["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["target_value"].is_number())
+    );
     let batch = p["batch_id"].as_i64().unwrap();
     let commit = t.url(&format!("/api/v1/task-imports/{batch}/commit"));
 

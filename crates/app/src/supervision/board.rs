@@ -16,8 +16,8 @@ use wujin_domain::supervision::colour::TaskColour;
 use wujin_domain::supervision::cycle::{CycleRules, ReportStatus, report_status};
 use wujin_domain::supervision::escalation::{NoticeLevel, NoticeState};
 use wujin_storage::entity::{
-    app_user, department, progress_report, supervision_notice, supervision_plan, supervision_task,
-    task_co_unit, task_colour,
+    progress_report, supervision_notice, supervision_plan, supervision_task, task_co_unit,
+    task_colour,
 };
 
 use super::plans::{PlanView, view as plan_view};
@@ -27,12 +27,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
 
-/// An id with the name pages show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Named {
-    pub id: i64,
-    pub name: String,
-}
+pub use super::names::Named;
 
 /// One task on the board.
 #[derive(Debug, Clone, Serialize)]
@@ -347,24 +342,9 @@ pub(crate) async fn load(
         unit_ids.extend(t.lead_unit_id);
         unit_ids.extend(co.get(&t.id).into_iter().flatten());
     }
-    let leaders: HashMap<i64, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let unit_names: HashMap<i64, String> = department::Entity::find()
-        .filter(department::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.short_name.unwrap_or(d.name)))
-        .collect();
-    let named = |id: i64, names: &HashMap<i64, String>| Named {
-        id,
-        name: names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
-    };
+    let leaders = super::names::users(db, user_ids).await?;
+    let unit_names = super::names::unit_names(db, unit_ids, true).await?;
+    let named = Named::of;
     let rows = shown
         .into_iter()
         .map(|t| {

@@ -21,8 +21,8 @@ use wujin_domain::supervision::colour::{ColourFinding, TaskColour};
 use wujin_domain::supervision::cycle::CycleRules;
 use wujin_domain::supervision::escalation::{NoticeLevel, NoticeState};
 use wujin_storage::entity::{
-    app_user, department, progress_report, supervision_notice, supervision_plan, supervision_task,
-    task_co_unit, task_colour,
+    progress_report, supervision_notice, supervision_plan, supervision_task, task_co_unit,
+    task_colour,
 };
 
 use super::plans::{PlanView, view as plan_view};
@@ -31,12 +31,7 @@ use crate::App;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
 
-/// An id with the name outputs print.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Named {
-    pub id: i64,
-    pub name: String,
-}
+pub use super::names::Named;
 
 /// One lead unit's tasks by colour.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -191,14 +186,19 @@ async fn visible_tasks(
     Ok((shown, areas))
 }
 
-/// The month a bulletin opens on: the last month of the latest cycle whose reports have
-/// fallen due (on 30 November, October — November's reports are due in December).
-pub async fn default_month(
+/// The month asked for (`YYYY-MM`, blank for the default), or the month a bulletin opens on:
+/// the last month of the latest cycle whose reports have fallen due (on 30 November,
+/// October — November's reports are due in December).
+pub async fn month_or_default(
     app: &App,
     ctx: &Ctx,
     plan_id: i64,
+    month: Option<&str>,
     today: NaiveDate,
 ) -> AppResult<String> {
+    if let Some(m) = month.map(str::trim).filter(|m| !m.is_empty()) {
+        return Ok(m.to_string());
+    }
     let plan = super::plans::get(app, ctx, plan_id).await?;
     let rules = CycleRules {
         period: plan.report_period,
@@ -325,21 +325,9 @@ pub async fn bulletin(
 
     // Names.
     let leader_ids: HashSet<i64> = tasks.iter().filter_map(|t| t.lead_leader_id).collect();
-    let leaders: HashMap<i64, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(leader_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let leaders = super::names::users(db, leader_ids).await?;
     let unit_ids: HashSet<i64> = tasks.iter().filter_map(|t| t.lead_unit_id).collect();
-    let units_by_id: HashMap<i64, department::Model> = department::Entity::find()
-        .filter(department::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let units_by_id = super::names::units(db, unit_ids).await?;
     let unit_key = |id: i64| (units_by_id.get(&id).map_or(i32::MAX, |d| d.sort_order), id);
     let unit_named = |id: i64| Named {
         id,

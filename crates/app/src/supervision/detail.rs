@@ -12,8 +12,7 @@ use wujin_domain::access::Permission;
 use wujin_domain::supervision::colour::{ColourFinding, TaskColour};
 use wujin_domain::supervision::cycle::{CycleRules, ReportStatus, report_status};
 use wujin_storage::entity::{
-    app_user, department, progress_report, supervision_plan, supervision_task, task_co_unit,
-    task_colour, task_milestone,
+    progress_report, supervision_plan, supervision_task, task_co_unit, task_colour, task_milestone,
 };
 
 use super::board::Named;
@@ -176,24 +175,9 @@ pub async fn detail(app: &App, ctx: &Ctx, task_id: i64, today: NaiveDate) -> App
     unit_ids.extend(reports.iter().map(|r| r.unit_id));
     let mut user_ids: HashSet<i64> = reports.iter().filter_map(|r| r.author_id).collect();
     user_ids.extend(m.lead_leader_id);
-    let units: HashMap<i64, String> = department::Entity::find()
-        .filter(department::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.name))
-        .collect();
-    let users: HashMap<i64, String> = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let named = |id: i64, names: &HashMap<i64, String>| Named {
-        id,
-        name: names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
-    };
+    let units = super::names::unit_names(db, unit_ids, false).await?;
+    let users = super::names::users(db, user_ids).await?;
+    let named = Named::of;
 
     let rules = CycleRules {
         period: plan.report_period,

@@ -12,6 +12,7 @@ pub mod colours;
 pub mod detail;
 pub mod export;
 pub mod import;
+pub mod names;
 pub mod notices;
 pub mod plans;
 pub mod reminders;

@@ -36,21 +36,14 @@ impl MonthQuery {
         user: &CurrentUser,
         plan_id: i64,
     ) -> Result<String, PageError> {
-        match self
-            .month
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-        {
-            Some(m) => Ok(m.to_string()),
-            None => Ok(wujin_app::supervision::bulletin::default_month(
-                &state.app,
-                &user.ctx,
-                plan_id,
-                wujin_app::china_today(),
-            )
-            .await?),
-        }
+        Ok(wujin_app::supervision::bulletin::month_or_default(
+            &state.app,
+            &user.ctx,
+            plan_id,
+            self.month.as_deref(),
+            wujin_app::china_today(),
+        )
+        .await?)
     }
 }
 
