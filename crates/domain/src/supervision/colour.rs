@@ -313,12 +313,10 @@ fn working_days_left_within(
     if (deadline - today).num_days() > bound {
         return Ok(None);
     }
-    // The (within + 1)-th working day after today is the first date that is too far.
-    let too_far = calendar.add_working_days(today, within.saturating_add(1))?;
-    if deadline >= too_far {
-        return Ok(None);
-    }
-    calendar.working_days_between(today, deadline).map(Some)
+    // Counted up to the deadline only: a year-end deadline is judged before the next year's
+    // holidays are in the calendar.
+    let left = calendar.working_days_between(today, deadline)?;
+    Ok((left <= i64::from(within)).then_some(left))
 }
 
 #[cfg(test)]

@@ -331,3 +331,39 @@ fn assessment_serialises_in_snake_case() {
     let back: ColourAssessment = serde_json::from_value(v).unwrap();
     assert_eq!(back, a);
 }
+
+#[test]
+fn a_year_end_deadline_is_judged_before_next_year_is_in_the_calendar() {
+    // The calendar ends with 2026. On Thursday 24 December 2026 a task due on the 31st has 5
+    // working days left (25, 28, 29, 30, 31): blue, without asking about January 2027.
+    let cal = WorkingCalendar::shipped();
+    let last = *cal.years().last().unwrap();
+    let today = d(last, 12, 24);
+    let deadline = d(last, 12, 31);
+    let a = assess(
+        &near_deadline(deadline),
+        today,
+        &ColourRules::default(),
+        &cal,
+    )
+    .unwrap();
+    assert_eq!(a.colour, TaskColour::Blue);
+    let left = cal.working_days_between(today, deadline).unwrap();
+    assert_eq!(
+        a.findings[0].reason,
+        ColourReason::DueSoon {
+            deadline,
+            working_days_left: left
+        }
+    );
+    // A deadline in the year the calendar does not hold is still an error, not a guess.
+    assert!(
+        assess(
+            &near_deadline(d(last + 1, 1, 8)),
+            today,
+            &ColourRules::default(),
+            &cal
+        )
+        .is_err()
+    );
+}
