@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use wujin_app::supervision::plans::{self, NewPlan};
-use wujin_app::users::UserInput;
 use wujin_app::{App, AppConfig, Ctx};
 use wujin_storage::Db;
 
@@ -55,16 +54,7 @@ async fn a_decomposition_table_is_imported_from_the_command_line() {
     wujin_app::seed::seed_reference_data(&app, &cli)
         .await
         .unwrap();
-    let leader = UserInput {
-        username: "leader".into(),
-        display_name: "王市长".into(),
-        role: "leader".into(),
-        department_id: wujin_app::seed::unit_id(&app, "yongkang").await.unwrap(),
-        ..Default::default()
-    };
-    wujin_app::users::create(&app, &cli, &leader, "password-123")
-        .await
-        .unwrap();
+    wujin_testkit::create_leaders(&app).await;
     let name = "2022年政府工作报告重点工作任务分解";
     let plan = plans::create(
         &app,

@@ -59,17 +59,6 @@ const COLLEAGUES: &[(&str, &str, &str, &str)] = &[
     ("kfq_cadre1", "倪晓波", "cadre", "kfq"),
 ];
 
-/// Display names of the demo's leader accounts (市领导), in account order.
-pub fn leader_names() -> Vec<&'static str> {
-    DEMO_ACCOUNTS
-        .iter()
-        .map(|(_, name, role, _)| (*name, *role))
-        .chain(COLLEAGUES.iter().map(|(_, name, role, _)| (*name, *role)))
-        .filter(|(_, role)| *role == "leader")
-        .map(|(name, _)| name)
-        .collect()
-}
-
 /// Fills an empty database with the demo data. On a database that already has the demo
 /// accounts it only adds the demo registry, and only while the registry has no firm. Returns
 /// whether anything was written.

@@ -356,6 +356,15 @@ async fn the_sample_table_imports_with_its_two_unknown_units() {
                 .iter()
                 .all(|u| u.id.is_some() || unknown.contains(&u.written.as_str()))
     }));
+    // The demo's leaders lead in turn.
+    let mut leaders: Vec<i64> = p
+        .rows
+        .iter()
+        .filter_map(|r| r.leader.as_ref()?.id)
+        .collect();
+    leaders.sort_unstable();
+    leaders.dedup();
+    assert_eq!(leaders.len(), wujin_app::demo_supervision::LEADERS.len());
     let fgj = unit_id(&app, "fgj").await;
     let out = import::commit(
         &app,

@@ -383,6 +383,27 @@ pub async fn unit_id(app: &App, code: &str) -> i64 {
         .id
 }
 
+/// Creates the demo's leader accounts (`demo_supervision::LEADERS`: 王市长 and the
+/// vice-mayors) in the city unit, with [`TEST_PASSWORD`]; returns their ids in that order.
+pub async fn create_leaders(app: &App) -> Vec<i64> {
+    let city = unit_id(app, "yongkang").await;
+    let mut ids = Vec::new();
+    for (username, name) in wujin_app::demo_supervision::LEADERS {
+        let input = wujin_app::users::UserInput {
+            username: (*username).to_string(),
+            display_name: (*name).to_string(),
+            role: "leader".to_string(),
+            department_id: Some(city),
+            ..Default::default()
+        };
+        let u = wujin_app::users::create(app, &Ctx::cli(), &input, TEST_PASSWORD)
+            .await
+            .expect("create a leader");
+        ids.push(u.id);
+    }
+    ids
+}
+
 const BOUNDARY: &str = "----wujin-test-boundary";
 
 /// A multipart body: the fields, then the files (each as field `files`).

@@ -4,29 +4,19 @@
 //! the pages; the JSON API does the same in two calls.
 
 use serde_json::{Value, json};
-use wujin_app::Ctx;
 use wujin_app::supervision::import::sample_decomposition_xlsx;
 use wujin_app::supervision::plans::{self, NewPlan};
-use wujin_app::users::UserInput;
-use wujin_testkit::{TestApp, ctx_of, get_text, location, post_multipart};
+use wujin_testkit::{TestApp, create_leaders, ctx_of, get_text, location, post_multipart};
 
 const UNKNOWN: [&str; 2] = ["市数据局", "市城市大脑运营中心"];
 
-/// A test server with the office's user, the demo's leader and a plan; returns the plan id.
+/// A test server with the office's user, a unit's, the demo's leaders and a plan; returns the
+/// plan id.
 async fn setup() -> (TestApp, i64) {
     let t = TestApp::spawn().await;
     t.create_user("office", "department", Some("dcs")).await;
     t.create_user("dept", "department", Some("jxj")).await;
-    let leader = UserInput {
-        username: "leader".into(),
-        display_name: "王市长".into(),
-        role: "leader".into(),
-        department_id: Some(t.unit("yongkang").await),
-        ..Default::default()
-    };
-    wujin_app::users::create(&t.app, &Ctx::cli(), &leader, "password-123")
-        .await
-        .unwrap();
+    create_leaders(&t.app).await;
     let office = ctx_of(&t.app, "office").await;
     let plan = plans::create(
         &t.app,

@@ -9,7 +9,7 @@ use wujin_app::{App, AppConfig, Ctx};
 use wujin_domain::supervision::deadline::Recurrence;
 use wujin_storage::entity::{supervision_task, task_co_unit};
 use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use wujin_testkit::{TestDb, ctx_of, unit_id};
+use wujin_testkit::{TestDb, create_leaders, ctx_of, unit_id};
 
 pub const DATA_BUREAU: &str = "市大数据发展管理局";
 pub const DIGITAL_CENTRE: &str = "市数字经济发展中心";
@@ -24,8 +24,6 @@ pub async fn setup() -> (TestDb, App, i64) {
     for (username, name, role, unit) in [
         ("dcs_jin", "金晓东", "department", "dcs"),
         ("dept", "李经信", "department", "jxj"),
-        ("leader", "王市长", "leader", "yongkang"),
-        ("vice", "李副市长", "leader", "yongkang"),
     ] {
         let input = UserInput {
             username: username.into(),
@@ -38,6 +36,7 @@ pub async fn setup() -> (TestDb, App, i64) {
             .await
             .unwrap();
     }
+    create_leaders(&app).await;
     let office = ctx_of(&app, "dcs_jin").await;
     let plan = plans::create(
         &app,
@@ -217,7 +216,7 @@ pub async fn check_written(app: &App, plan_id: i64, created_unit: i64) {
     };
     let (wang, li) = (
         ctx_of(app, "leader").await.actor.id,
-        ctx_of(app, "vice").await.actor.id,
+        ctx_of(app, "leader_li").await.actor.id,
     );
     let u = |c: &'static str| unit_id(app, c);
     let (jxj, fgj, tjj, gushan) = (

@@ -254,16 +254,11 @@ const DEADLINES: &[&str] = &[
 const LEADER_SPAN: usize = 5;
 
 /// The sample table with `rows` tasks and sub-tasks (areas come on top), as xlsx. The demo's
-/// leader accounts lead the tasks in turn; every name in `unknown_units` (names no unit has)
+/// leaders ([`crate::demo_supervision::LEADERS`]) lead the tasks in turn, a few rows each; every name in `unknown_units` (names no unit has)
 /// is written among the co-units of two rows, the first also once as a lead unit.
 pub fn sample_decomposition_xlsx(rows: usize, unknown_units: &[&str]) -> Vec<u8> {
-    let leaders = crate::demo::leader_names();
-    let leader_of = |block: usize| {
-        leaders
-            .get(block % leaders.len().max(1))
-            .copied()
-            .unwrap_or("市长")
-    };
+    let leaders = crate::demo_supervision::LEADERS;
+    let leader_of = |block: usize| leaders[block % leaders.len()].1;
     let total: usize = AREAS.iter().map(|(_, t)| t.len()).sum();
     let mut out: Vec<Vec<String>> = Vec::new();
     let mut merges: Vec<(u32, u16, u32, u16)> = Vec::new();
