@@ -161,7 +161,7 @@ async fn prepare(dir: &Path) {
         let submitted = due.and_hms_opt(9, 0, 0).unwrap().and_utc();
         let mut rows = Vec::new();
         for (k, (task, lead)) in ids.iter().enumerate() {
-            if (k + m as usize) % 12 == 0 {
+            if (k + m as usize).is_multiple_of(12) {
                 continue; // one in twelve missing
             }
             let progress =
@@ -183,7 +183,10 @@ async fn prepare(dir: &Path) {
                 ..Default::default()
             });
         }
-        for c in co.iter().filter(|c| (c.task_id as u32 + m) % 3 == 0) {
+        for c in co
+            .iter()
+            .filter(|c| (c.task_id as u32 + m).is_multiple_of(3))
+        {
             rows.push(progress_report::ActiveModel {
                 task_id: Set(c.task_id),
                 cycle: Set(cycle.clone()),
