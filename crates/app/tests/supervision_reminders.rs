@@ -117,7 +117,7 @@ async fn reminders_go_out_once_on_the_right_working_day() {
     let by_year_end = tasks::add(&app, &office, task("1", jxj, "2024年底前"))
         .await
         .unwrap();
-    tasks::add(&app, &office, task("2", gushan, "2024年6月底前"))
+    let overdue_task = tasks::add(&app, &office, task("2", gushan, "2024年6月底前"))
         .await
         .unwrap();
     let near = tasks::add(&app, &office, task("3", jxj, "2024-10-15"))
@@ -196,6 +196,25 @@ async fn reminders_go_out_once_on_the_right_working_day() {
         (0, 0),
         "{s:?}"
     );
+
+    // A red (overdue) task is suggested for a 督办单, to the office only; a green one is not.
+    use wujin_domain::supervision::escalation::NoticeLevel;
+    assert_eq!(
+        wujin_app::supervision::notices::suggested_for(&app, &office, overdue_task.id)
+            .await
+            .unwrap(),
+        Some(NoticeLevel::Notice)
+    );
+    assert_eq!(
+        wujin_app::supervision::notices::suggested_for(&app, &office, by_year_end.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(matches!(
+        wujin_app::supervision::notices::suggested_for(&app, &jxj_staff, overdue_task.id).await,
+        Err(wujin_app::AppError::Forbidden)
+    ));
 
     // The webhook got 经信局's reminders: the report due, the milestone, the deadline.
     let bodies = got.lock().unwrap().clone();

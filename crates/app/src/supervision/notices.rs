@@ -320,31 +320,42 @@ pub async fn suggested(app: &App, ctx: &Ctx, plan_id: i64) -> AppResult<Vec<(i64
         .await?;
     let mut out = Vec::new();
     for id in tasks {
-        let open = supervision_notice::Entity::find()
-            .filter(supervision_notice::Column::TaskId.eq(id))
-            .filter(
-                supervision_notice::Column::Status
-                    .is_in([text_of(NoticeState::Issued), text_of(NoticeState::Answered)]),
-            )
-            .one(db)
-            .await?
-            .is_some();
-        if open {
-            continue;
-        }
-        let history: Vec<TaskColour> = task_colour::Entity::find()
-            .filter(task_colour::Column::TaskId.eq(id))
-            .order_by_asc(task_colour::Column::Cycle)
-            .all(db)
-            .await?
-            .iter()
-            .filter_map(|c| parse(&c.colour).ok())
-            .collect();
-        if let Some(level) = suggest_notice(&history) {
+        if let Some(level) = suggestion(db, id).await? {
             out.push((id, level));
         }
     }
     Ok(out)
+}
+
+/// The notice the rules suggest for one task, if none is open; for the office (the task's
+/// page asks for its own task only).
+pub async fn suggested_for(app: &App, ctx: &Ctx, task_id: i64) -> AppResult<Option<NoticeLevel>> {
+    require_office(app, ctx).await?;
+    suggestion(app.db.read(), task_id).await
+}
+
+async fn suggestion(db: &impl ConnectionTrait, task_id: i64) -> AppResult<Option<NoticeLevel>> {
+    let open = supervision_notice::Entity::find()
+        .filter(supervision_notice::Column::TaskId.eq(task_id))
+        .filter(
+            supervision_notice::Column::Status
+                .is_in([text_of(NoticeState::Issued), text_of(NoticeState::Answered)]),
+        )
+        .one(db)
+        .await?
+        .is_some();
+    if open {
+        return Ok(None);
+    }
+    let history: Vec<TaskColour> = task_colour::Entity::find()
+        .filter(task_colour::Column::TaskId.eq(task_id))
+        .order_by_asc(task_colour::Column::Cycle)
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|c| parse(&c.colour).ok())
+        .collect();
+    Ok(suggest_notice(&history))
 }
 
 /// The task of notice `notice_id`, if the caller sees the task.

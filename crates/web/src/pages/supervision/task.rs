@@ -174,11 +174,9 @@ pub(super) async fn task_page(
     let today = wujin_app::china_today();
     let d = wujin_app::supervision::detail::detail(&state.app, &user.ctx, id, today).await?;
     let suggested = if d.office {
-        wujin_app::supervision::notices::suggested(&state.app, &user.ctx, d.plan.id)
+        wujin_app::supervision::notices::suggested_for(&state.app, &user.ctx, d.task.id)
             .await?
-            .into_iter()
-            .find(|(t, _)| *t == d.task.id)
-            .map(|(_, l)| level_label(lang, l))
+            .map(|l| level_label(lang, l))
     } else {
         None
     };
