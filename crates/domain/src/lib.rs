@@ -13,5 +13,6 @@ pub mod enterprise;
 pub mod evaluation;
 pub mod org;
 pub mod password;
+pub mod service;
 pub mod supervision;
 pub mod tz;
