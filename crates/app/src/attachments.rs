@@ -30,6 +30,8 @@ pub enum OwnerKind {
     LowEndCase,
     /// A progress report of a supervised task (进展报送的附件).
     ProgressReport,
+    /// A service-loop problem (问题的附件: photos, letters, the answer's documents).
+    Problem,
 }
 
 impl OwnerKind {
@@ -38,6 +40,7 @@ impl OwnerKind {
             OwnerKind::Objection => "objection",
             OwnerKind::LowEndCase => "low_end_case",
             OwnerKind::ProgressReport => "progress_report",
+            OwnerKind::Problem => "problem",
         }
     }
 }

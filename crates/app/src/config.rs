@@ -29,6 +29,14 @@ pub struct AppConfig {
     /// The department (by code) that supervises the plans (督查室): its staff create plans and
     /// tasks, issue 督办单 and review extension and completion requests.
     pub supervision_office: String,
+    /// The department (by code) that runs the 三服务 service loop (企业服务中心): its staff
+    /// register problems from any source, assign (交办) every case and see all of them.
+    pub service_office: String,
+    /// The department (by code) of the industry-chain team (产业链专班): problems tagged
+    /// 产业链 are proposed to it when they are assigned.
+    pub industry_chain_team: String,
+    /// Time limits of the service loop in working days, per category if need be.
+    pub service_sla: wujin_domain::service::sla::SlaRules,
 }
 
 impl Default for AppConfig {
@@ -45,6 +53,9 @@ impl Default for AppConfig {
             evaluation_office: "jxj".to_string(),
             attachment_max_mb: 20,
             supervision_office: "dcs".to_string(),
+            service_office: "jxj".to_string(),
+            industry_chain_team: "jxj".to_string(),
+            service_sla: wujin_domain::service::sla::SlaRules::default(),
         }
     }
 }

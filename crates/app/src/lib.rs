@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod page;
 pub mod registry;
 pub mod seed;
+pub mod service;
 pub mod supervision;
 pub mod tokens;
 pub mod users;

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::problem::{Complexity, ProblemCategory};
+use super::problem::{Complexity, ProblemCategory, Satisfaction};
 use crate::calendar::WorkingCalendar;
 
 /// Limits one category may override; unset fields take the general value.
@@ -140,6 +140,8 @@ pub enum ClockEvent {
     Closed,
     /// 重新办理: a new round starts; the assignment clock starts again.
     Reopened,
+    /// The firm rated the last closure (a 不满意 is followed by `Reopened`).
+    Rated(Satisfaction),
 }
 
 /// How one assignment ended.
@@ -171,6 +173,10 @@ pub struct AssignmentClock {
     pub paused_wd: i64,
     /// Working days from assignment to closure, pauses left out (closed assignments only).
     pub worked_wd: Option<i64>,
+    /// The firm's rating of this closure.
+    pub satisfaction: Option<Satisfaction>,
+    /// The case was reopened after this closure.
+    pub reopened: bool,
 }
 
 impl AssignmentClock {
@@ -392,6 +398,8 @@ pub fn clocks(
                     end: None,
                     paused_wd: 0,
                     worked_wd: None,
+                    satisfaction: None,
+                    reopened: false,
                 });
             }
             ClockEvent::Replied => {
@@ -430,6 +438,18 @@ pub fn clocks(
                 if open(&mut out).is_none() && waiting.is_none() && !out.is_empty() {
                     round += 1;
                     waiting = Some(on);
+                    if let Some(a) = out.last_mut() {
+                        a.reopened = true;
+                    }
+                }
+            }
+            ClockEvent::Rated(s) => {
+                if waiting.is_none()
+                    && let Some(a) = out
+                        .last_mut()
+                        .filter(|a| a.end == Some(AssignmentEnd::Closed))
+                {
+                    a.satisfaction = Some(s);
                 }
             }
         }

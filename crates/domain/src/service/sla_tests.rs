@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 
-use super::problem::{Complexity, ProblemCategory};
+use super::problem::{Complexity, ProblemCategory, Satisfaction};
 use super::sla::*;
 use crate::calendar::WorkingCalendar;
 
@@ -182,13 +182,27 @@ fn reopening_starts_a_second_round() {
             ("2024-11-11", Assigned),
             ("2024-11-12", Replied),
             ("2024-11-20", Closed),
+            ("2024-11-22", Rated(Satisfaction::Dissatisfied)),
             ("2024-11-22", Reopened),
             ("2024-11-25", Assigned),
             ("2024-12-02", Closed),
+            ("2024-12-03", Rated(Satisfaction::Satisfied)),
+            ("2024-12-04", Rated(Satisfaction::Dissatisfied)),
         ],
         Complexity::General,
     );
     assert_eq!(c.assignments.len(), 2);
+    assert_eq!(
+        c.assignments[0].satisfaction,
+        Some(Satisfaction::Dissatisfied)
+    );
+    assert!(c.assignments[0].reopened);
+    // The last rating of a closure counts; no reopening followed this one.
+    assert_eq!(
+        c.assignments[1].satisfaction,
+        Some(Satisfaction::Dissatisfied)
+    );
+    assert!(!c.assignments[1].reopened);
     assert_eq!(c.assignments[0].round, 1);
     assert_eq!(c.assignments[0].worked_wd, Some(7));
     let b = &c.assignments[1];

@@ -17,6 +17,10 @@ pub struct Model {
     pub active: bool,
     /// Optional outgoing webhook: reminders for the unit are also POSTed here as JSON.
     pub webhook_url: Option<String>,
+    /// 负责人: told when a service case of the unit is overdue past the head threshold.
+    pub head_user_id: Option<i64>,
+    /// 分管领导: the city leader in charge, told when a case is overdue past the leader threshold.
+    pub leader_user_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

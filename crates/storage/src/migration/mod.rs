@@ -10,6 +10,7 @@ mod m20261129_000003_evaluation;
 mod m20261129_000004_evaluation_workflow;
 mod m20261130_000005_result_indexes;
 mod m20261130_000006_supervision;
+mod m20261130_000007_service;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_evaluation_workflow::Migration),
             Box::new(m20261130_000005_result_indexes::Migration),
             Box::new(m20261130_000006_supervision::Migration),
+            Box::new(m20261130_000007_service::Migration),
         ]
     }
 }

@@ -1,0 +1,190 @@
+//! The problem list (问题清单) and a department's queue: filters, sorts and pages over the
+//! problems the caller reaches.
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{NullOrdering, Order};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use wujin_domain::service::case::CaseState;
+use wujin_storage::entity::problem;
+
+use super::scope::ProblemScope;
+use super::view::{ProblemRow, rows};
+use crate::App;
+use crate::context::Ctx;
+use crate::error::AppResult;
+use crate::page::{Page, PageRequest};
+
+/// Filters of the problem list; every one is optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ProblemFilter {
+    /// Words in the title, description or tags.
+    pub q: Option<String>,
+    /// A `CaseState`, or `open` / `closed` / `awaiting` (waiting for assignment).
+    pub state: Option<String>,
+    pub category: Option<String>,
+    pub source: Option<String>,
+    pub level: Option<String>,
+    pub urgency: Option<String>,
+    /// The current lead department.
+    pub department_id: Option<i64>,
+    pub town_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    /// Only cases past their current deadline.
+    pub overdue: bool,
+    /// Received on or after / on or before.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// `due` (default: the nearest deadline first), `received`, `-received`, `updated`.
+    pub sort: Option<String>,
+}
+
+impl ProblemFilter {
+    fn condition(&self, today: NaiveDate) -> Condition {
+        let mut c = Condition::all();
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let like = format!("%{}%", q.replace(['%', '_'], ""));
+            c = c.add(
+                Condition::any()
+                    .add(problem::Column::Title.like(like.clone()))
+                    .add(problem::Column::Description.like(like.clone()))
+                    .add(problem::Column::Tags.like(like)),
+            );
+        }
+        match self.state.as_deref().filter(|s| !s.is_empty()) {
+            Some("open") => {
+                c = c.add(problem::Column::State.is_not_in(["closed", "rated"]));
+            }
+            Some("closed") => c = c.add(problem::Column::State.is_in(["closed", "rated"])),
+            Some("awaiting") => {
+                c = c.add(problem::Column::State.is_in(["received", "returned", "reopened"]))
+            }
+            Some(s) => {
+                let s = CaseState::parse(s).map(|s| s.as_str()).unwrap_or("-");
+                c = c.add(problem::Column::State.eq(s));
+            }
+            None => {}
+        }
+        for (col, v) in [
+            (problem::Column::Category, &self.category),
+            (problem::Column::Source, &self.source),
+            (problem::Column::Level, &self.level),
+            (problem::Column::Urgency, &self.urgency),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                c = c.add(col.eq(v));
+            }
+        }
+        if let Some(d) = self.department_id {
+            c = c.add(problem::Column::LeadDepartmentId.eq(d));
+        }
+        if let Some(t) = self.town_id {
+            c = c.add(problem::Column::TownId.eq(t));
+        }
+        if let Some(e) = self.enterprise_id {
+            c = c.add(problem::Column::EnterpriseId.eq(e));
+        }
+        if self.overdue {
+            c = c.add(problem::Column::DueOn.lt(today));
+        }
+        if let Some(f) = self.from {
+            c = c.add(problem::Column::ReceivedOn.gte(f));
+        }
+        if let Some(t) = self.to {
+            c = c.add(problem::Column::ReceivedOn.lte(t));
+        }
+        c
+    }
+}
+
+/// The query of the problems the caller reaches under `f`, unsorted.
+pub(crate) async fn select(
+    app: &App,
+    ctx: &Ctx,
+    f: &ProblemFilter,
+    today: NaiveDate,
+) -> AppResult<sea_orm::Select<problem::Entity>> {
+    let scope = ProblemScope::of(app, ctx).await?;
+    Ok(problem::Entity::find()
+        .filter(scope.condition())
+        .filter(f.condition(today)))
+}
+
+fn sorted(
+    q: sea_orm::Select<problem::Entity>,
+    sort: Option<&str>,
+) -> sea_orm::Select<problem::Entity> {
+    match sort {
+        Some("received") => q
+            .order_by_asc(problem::Column::ReceivedOn)
+            .order_by_asc(problem::Column::Id),
+        Some("-received") => q
+            .order_by_desc(problem::Column::ReceivedOn)
+            .order_by_desc(problem::Column::Id),
+        Some("updated") => q
+            .order_by_desc(problem::Column::UpdatedAt)
+            .order_by_desc(problem::Column::Id),
+        _ => q
+            .order_by_with_nulls(problem::Column::DueOn, Order::Asc, NullOrdering::Last)
+            .order_by_desc(problem::Column::Id),
+    }
+}
+
+/// One page of the problems the caller reaches.
+pub async fn list(
+    app: &App,
+    ctx: &Ctx,
+    f: &ProblemFilter,
+    page: PageRequest,
+    today: NaiveDate,
+) -> AppResult<Page<ProblemRow>> {
+    let db = app.db.read();
+    let q = select(app, ctx, f, today).await?;
+    let total = q.clone().count(db).await?;
+    let items = sorted(q, f.sort.as_deref())
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok(Page {
+        items: rows(db, items, today).await?,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Every problem the caller reaches under `f` (exports), in list order, up to `max`.
+pub async fn all(
+    app: &App,
+    ctx: &Ctx,
+    f: &ProblemFilter,
+    today: NaiveDate,
+    max: u64,
+) -> AppResult<Vec<ProblemRow>> {
+    let db = app.db.read();
+    let q = select(app, ctx, f, today).await?;
+    let items = sorted(q, f.sort.as_deref()).limit(max).all(db).await?;
+    rows(db, items, today).await
+}
+
+/// Counts per state of the problems the caller reaches (the tabs above the list).
+pub async fn counts_by_state(
+    app: &App,
+    ctx: &Ctx,
+    today: NaiveDate,
+) -> AppResult<Vec<(String, i64)>> {
+    let q = select(app, ctx, &ProblemFilter::default(), today).await?;
+    let rows: Vec<(String, i64)> = q
+        .select_only()
+        .column(problem::Column::State)
+        .column_as(problem::Column::Id.count(), "n")
+        .group_by(problem::Column::State)
+        .into_tuple()
+        .all(app.db.read())
+        .await?;
+    Ok(rows)
+}
