@@ -12,10 +12,15 @@
 //! - a firm reports its own problems, follows them, supplies material, rates and reopens.
 
 pub mod clock;
+pub mod coverage;
+pub mod export;
+pub mod labels;
 pub mod problems;
 pub mod queue;
 pub mod scope;
+pub mod stats;
 pub mod view;
+pub mod visits;
 
 use wujin_domain::access::Role;
 

@@ -254,6 +254,21 @@ pub async fn create(
     files: Vec<NewFile>,
     on: NaiveDate,
 ) -> AppResult<i64> {
+    let tx = app.db.begin_write().await?;
+    let id = insert(&tx, app, ctx, input, files, on).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Registers a problem inside the caller's transaction (a visit registers its problems with it).
+pub(crate) async fn insert(
+    tx: &DatabaseTransaction,
+    app: &App,
+    ctx: &Ctx,
+    input: &NewProblem,
+    files: Vec<NewFile>,
+    on: NaiveDate,
+) -> AppResult<i64> {
     let office = is_office(app, ctx).await?;
     let firm = ctx.actor.role == Role::Enterprise;
     if !(office || firm || matches!(ctx.actor.role, Role::Town | Role::Cadre)) {
@@ -306,7 +321,6 @@ pub async fn create(
         &mut errors,
     );
     let tags = split_tags(&input.tags);
-    let tx = app.db.begin_write().await?;
     let enterprise_id = if firm {
         ctx.actor.enterprise_id.ok_or(AppError::Forbidden)?
     } else {
@@ -318,17 +332,17 @@ pub async fn create(
             }
         }
     };
-    let scope = EnterpriseScope::of(&tx, ctx).await?;
+    let scope = EnterpriseScope::of(tx, ctx).await?;
     let firm_row = enterprise::Entity::find_by_id(enterprise_id)
         .filter(scope.condition())
-        .one(&tx)
+        .one(tx)
         .await?;
     if firm_row.is_none() && enterprise_id != 0 {
         errors.push(FieldError::new("enterprise_id", "error.problem.enterprise"));
     }
     if let Some(v) = input.visit_id {
         let ok = service_visit::Entity::find_by_id(v)
-            .one(&tx)
+            .one(tx)
             .await?
             .is_some_and(|visit| visit.enterprise_id == enterprise_id);
         if !ok {
@@ -367,10 +381,10 @@ pub async fn create(
         updated_at: Set(t),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     log(
-        &tx,
+        tx,
         ctx,
         p.id,
         on,
@@ -382,12 +396,12 @@ pub async fn create(
     )
     .await?;
     if !files.is_empty() {
-        attachments::store(&tx, app, ctx, (OwnerKind::Problem, p.id), files).await?;
+        attachments::store(tx, app, ctx, (OwnerKind::Problem, p.id), files).await?;
     }
-    let cal = crate::calendar::current(&tx).await?;
-    clock::rebuild(&tx, p.id, &app.config.service_sla, &cal).await?;
+    let cal = crate::calendar::current(tx).await?;
+    clock::rebuild(tx, p.id, &app.config.service_sla, &cal).await?;
     audit::record(
-        &tx,
+        tx,
         &ctx.actor,
         &ctx.meta,
         Change {
@@ -399,9 +413,8 @@ pub async fn create(
         },
     )
     .await?;
-    let to_tell = dispatchers(app, &tx, &p).await?;
-    send_all(&tx, &to_tell, "received", p.id).await?;
-    tx.commit().await?;
+    let to_tell = dispatchers(app, tx, &p).await?;
+    send_all(tx, &to_tell, "received", p.id).await?;
     Ok(p.id)
 }
 

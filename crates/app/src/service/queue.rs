@@ -14,6 +14,7 @@ use super::scope::ProblemScope;
 use super::view::{ProblemRow, rows};
 use crate::App;
 use crate::context::Ctx;
+use wujin_storage::dialect::contains_ci;
 use crate::error::AppResult;
 use crate::page::{Page, PageRequest};
 
@@ -38,7 +39,10 @@ pub struct ProblemFilter {
     /// Received on or after / on or before.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    /// `due` (default: the nearest deadline first), `received`, `-received`, `updated`.
+    /// 落实清单: only problems with a promised measure.
+    pub commitments: bool,
+    /// `due` (default: the nearest deadline first), `received`, `-received`, `updated`,
+    /// `measure_due`.
     pub sort: Option<String>,
 }
 
@@ -46,12 +50,11 @@ impl ProblemFilter {
     fn condition(&self, today: NaiveDate) -> Condition {
         let mut c = Condition::all();
         if let Some(q) = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let like = format!("%{}%", q.replace(['%', '_'], ""));
             c = c.add(
                 Condition::any()
-                    .add(problem::Column::Title.like(like.clone()))
-                    .add(problem::Column::Description.like(like.clone()))
-                    .add(problem::Column::Tags.like(like)),
+                    .add(contains_ci(problem::Column::Title, q))
+                    .add(contains_ci(problem::Column::Description, q))
+                    .add(contains_ci(problem::Column::Tags, q)),
             );
         }
         match self.state.as_deref().filter(|s| !s.is_empty()) {
@@ -90,6 +93,9 @@ impl ProblemFilter {
         if self.overdue {
             c = c.add(problem::Column::DueOn.lt(today));
         }
+        if self.commitments {
+            c = c.add(problem::Column::Measure.is_not_null());
+        }
         if let Some(f) = self.from {
             c = c.add(problem::Column::ReceivedOn.gte(f));
         }
@@ -124,6 +130,9 @@ fn sorted(
         Some("-received") => q
             .order_by_desc(problem::Column::ReceivedOn)
             .order_by_desc(problem::Column::Id),
+        Some("measure_due") => q
+            .order_by_with_nulls(problem::Column::MeasureDue, Order::Asc, NullOrdering::Last)
+            .order_by_asc(problem::Column::Id),
         Some("updated") => q
             .order_by_desc(problem::Column::UpdatedAt)
             .order_by_desc(problem::Column::Id),
