@@ -12,14 +12,16 @@ use sea_orm::{
 use serde::Serialize;
 use wujin_domain::access::Role;
 use wujin_domain::service::stats::rate;
-use wujin_storage::entity::{app_user, department, enterprise, enterprise_cadre, service_visit, visit_cadre};
+use wujin_storage::entity::{
+    app_user, department, enterprise, enterprise_cadre, service_visit, visit_cadre,
+};
 
+use crate::App;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
 use crate::registry::scope::EnterpriseScope;
 use crate::supervision::names::{Named, unit_names, users};
-use crate::App;
 
 /// Longest window, in months.
 pub const MAX_MONTHS: u32 = 36;
@@ -80,11 +82,16 @@ pub async fn by_cadre(
         Role::Admin | Role::Leader => {}
         _ if super::is_office(app, ctx).await? => {}
         _ => {
-            let units = crate::departments::scope_units(app, ctx).await?.unwrap_or_default();
+            let units = crate::departments::scope_units(app, ctx)
+                .await?
+                .unwrap_or_default();
             q = q.filter(app_user::Column::DepartmentId.is_in(units));
         }
     }
-    let cadres = q.order_by_asc(app_user::Column::DisplayName).all(db).await?;
+    let cadres = q
+        .order_by_asc(app_user::Column::DisplayName)
+        .all(db)
+        .await?;
     let ids: Vec<i64> = cadres.iter().map(|c| c.id).collect();
     let assigned = enterprise_cadre::Entity::find()
         .filter(enterprise_cadre::Column::UserId.is_in(ids.clone()))
@@ -108,8 +115,15 @@ pub async fn by_cadre(
         .into_tuple()
         .all(db)
         .await?;
-    let units = unit_names(db, cadres.iter().filter_map(|c| c.department_id).collect::<Vec<_>>(), true)
-        .await?;
+    let units = unit_names(
+        db,
+        cadres
+            .iter()
+            .filter_map(|c| c.department_id)
+            .collect::<Vec<_>>(),
+        true,
+    )
+    .await?;
     Ok(cadres
         .into_iter()
         .map(|c| {
@@ -157,7 +171,10 @@ pub async fn by_town(
         .column(enterprise::Column::TownId)
         .column_as(enterprise::Column::Id.count(), "n")
         .filter(scope.condition())
-        .filter(enterprise::Column::Status.eq(wujin_domain::enterprise::EnterpriseStatus::Operating.as_str()))
+        .filter(
+            enterprise::Column::Status
+                .eq(wujin_domain::enterprise::EnterpriseStatus::Operating.as_str()),
+        )
         .group_by(enterprise::Column::TownId)
         .into_tuple()
         .all(db)
@@ -237,7 +254,10 @@ pub async fn unvisited(
         .to_owned();
     let mut cond = Condition::all()
         .add(scope.condition())
-        .add(enterprise::Column::Status.eq(wujin_domain::enterprise::EnterpriseStatus::Operating.as_str()))
+        .add(
+            enterprise::Column::Status
+                .eq(wujin_domain::enterprise::EnterpriseStatus::Operating.as_str()),
+        )
         .add(enterprise::Column::Id.not_in_subquery(recent));
     if let Some(t) = town_id {
         cond = cond.add(enterprise::Column::TownId.eq(t));
@@ -270,7 +290,12 @@ pub async fn unvisited(
         .all(db)
         .await?;
     let people = users(db, links.iter().map(|l| l.user_id)).await?;
-    let towns = unit_names(db, firms.iter().map(|f| f.town_id).collect::<Vec<_>>(), true).await?;
+    let towns = unit_names(
+        db,
+        firms.iter().map(|f| f.town_id).collect::<Vec<_>>(),
+        true,
+    )
+    .await?;
     let mut items: Vec<UnvisitedFirm> = firms
         .into_iter()
         .map(|f| UnvisitedFirm {

@@ -11,10 +11,10 @@ use super::queue::{self, ProblemFilter};
 use super::stats::{ServiceStats, StatsFilter, stats};
 use super::view::ProblemRow;
 use super::visits::{self, VisitFilter};
+use crate::App;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::supervision::export::write_error;
-use crate::App;
 
 /// Most rows one export writes.
 pub const MAX_EXPORT_ROWS: u64 = 100_000;
@@ -93,7 +93,12 @@ pub async fn problems_xlsx(
             ExportValue::Flag(r.overdue),
             text(labels::state(&r.state)),
             date(r.closed_on),
-            text(r.outcome.as_deref().map(labels::outcome).unwrap_or_default()),
+            text(
+                r.outcome
+                    .as_deref()
+                    .map(labels::outcome)
+                    .unwrap_or_default(),
+            ),
             text(
                 r.satisfaction
                     .as_deref()
@@ -261,7 +266,12 @@ fn stats_book(s: &ServiceStats) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                 .collect(),
         ),
     ];
-    let period = format!("统计期间：{} 至 {}（满意率低于{:.0}%标红）", s.from, s.to, s.floor * 100.0);
+    let period = format!(
+        "统计期间：{} 至 {}（满意率低于{:.0}%标红）",
+        s.from,
+        s.to,
+        s.floor * 100.0
+    );
     for (name, lines) in sheets {
         let ws = book.add_worksheet();
         ws.set_name(name)?;

@@ -17,6 +17,7 @@ pub mod export;
 pub mod labels;
 pub mod problems;
 pub mod queue;
+pub mod reminders;
 pub mod scope;
 pub mod stats;
 pub mod view;

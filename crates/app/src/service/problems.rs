@@ -440,6 +440,7 @@ pub(crate) async fn co_departments(db: &impl ConnectionTrait, id: i64) -> AppRes
         .select_only()
         .column(problem_co_department::Column::DepartmentId)
         .filter(problem_co_department::Column::ProblemId.eq(id))
+        .filter(problem_co_department::Column::Active.eq(true))
         .into_tuple()
         .all(db)
         .await?)
@@ -695,15 +696,26 @@ pub async fn act(
 }
 
 async fn replace_co(db: &impl ConnectionTrait, id: i64, co: &[i64]) -> AppResult<()> {
-    problem_co_department::Entity::delete_many()
+    // Past co-departments stay listed, inactive, so they keep reading the case.
+    problem_co_department::Entity::update_many()
+        .col_expr(
+            problem_co_department::Column::Active,
+            sea_orm::sea_query::Expr::value(false),
+        )
         .filter(problem_co_department::Column::ProblemId.eq(id))
         .exec(db)
         .await?;
     if !co.is_empty() {
+        problem_co_department::Entity::delete_many()
+            .filter(problem_co_department::Column::ProblemId.eq(id))
+            .filter(problem_co_department::Column::DepartmentId.is_in(co.to_vec()))
+            .exec(db)
+            .await?;
         problem_co_department::Entity::insert_many(co.iter().map(|d| {
             problem_co_department::ActiveModel {
                 problem_id: Set(id),
                 department_id: Set(*d),
+                active: Set(true),
             }
         }))
         .exec_without_returning(db)

@@ -14,9 +14,9 @@ use super::scope::ProblemScope;
 use super::view::{ProblemRow, rows};
 use crate::App;
 use crate::context::Ctx;
-use wujin_storage::dialect::contains_ci;
 use crate::error::AppResult;
 use crate::page::{Page, PageRequest};
+use wujin_storage::dialect::contains_ci;
 
 /// Filters of the problem list; every one is optional.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]

@@ -14,10 +14,10 @@ use wujin_domain::service::problem::ProblemCategory;
 use wujin_domain::service::stats::{SATISFACTION_FLOOR, UnitCounts, UnitRates};
 use wujin_storage::entity::problem_assignment;
 
+use crate::App;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::supervision::names::{Named, unit_names};
-use crate::App;
 
 /// The period and narrowing of the statistics.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -138,15 +138,10 @@ async fn sums(app: &App, f: &StatsFilter, key: &str, today: NaiveDate) -> AppRes
         )
         .filter(problem_assignment::Column::AssignedOn.gte(from))
         .filter(problem_assignment::Column::AssignedOn.lte(to));
-    if let Some(c) = f
-        .category
-        .as_deref()
-        .and_then(ProblemCategory::parse)
-    {
+    if let Some(c) = f.category.as_deref().and_then(ProblemCategory::parse) {
         q = q.filter(problem_assignment::Column::Category.eq(c.as_str()));
     }
-    Ok(q
-        .group_by(Expr::col(Alias::new(key)))
+    Ok(q.group_by(Expr::col(Alias::new(key)))
         .into_model::<Sums>()
         .all(app.db.read())
         .await?)
@@ -215,7 +210,10 @@ pub async fn stats(
         .map(|(c, counts)| {
             line(
                 Named {
-                    id: ProblemCategory::ALL.iter().position(|x| *x == c).unwrap_or(0) as i64,
+                    id: ProblemCategory::ALL
+                        .iter()
+                        .position(|x| *x == c)
+                        .unwrap_or(0) as i64,
                     name: c.as_str().to_string(),
                 },
                 counts,
@@ -227,10 +225,14 @@ pub async fn stats(
     let mut m = NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from);
     while m <= to {
         months.insert(m.format("%Y-%m").to_string(), UnitCounts::default());
-        m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(to.succ_opt().unwrap_or(to));
+        m = m
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(to.succ_opt().unwrap_or(to));
     }
     for d in &days {
-        let Some(key) = d.key.as_deref() else { continue };
+        let Some(key) = d.key.as_deref() else {
+            continue;
+        };
         let month = key.get(..7).unwrap_or(key).to_string();
         months.entry(month).or_default().add(&d.counts());
     }

@@ -20,12 +20,12 @@ use super::view::{ProblemRow, rows};
 use super::{MAX_TEXT_CHARS, is_office};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
-use wujin_storage::dialect::contains_ci;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::page::{Page, PageRequest};
 use crate::registry::scope::EnterpriseScope;
 use crate::supervision::names::{Named, unit_names, users};
 use crate::{App, now};
+use wujin_storage::dialect::contains_ci;
 
 /// Most problems one visit registers at once.
 pub const MAX_PROBLEMS_PER_VISIT: usize = 20;
@@ -67,7 +67,11 @@ pub async fn create(
     let mut errors = Vec::new();
     let form = VisitForm::parse(input.form.trim());
     if form.is_none() {
-        errors.push(FieldError::with_detail("form", "error.problem.choice", input.form.trim()));
+        errors.push(FieldError::with_detail(
+            "form",
+            "error.problem.choice",
+            input.form.trim(),
+        ));
     }
     match input.visited_on {
         None => errors.push(FieldError::new("visited_on", "error.problem.required")),
@@ -89,7 +93,11 @@ pub async fn create(
     }
     let attendees = input.attendees.trim().to_string();
     if attendees.chars().count() > 500 {
-        errors.push(FieldError::with_detail("attendees", "error.problem.too_long", "500"));
+        errors.push(FieldError::with_detail(
+            "attendees",
+            "error.problem.too_long",
+            "500",
+        ));
     }
     if input.problems.len() > MAX_PROBLEMS_PER_VISIT {
         errors.push(FieldError::with_detail(
@@ -318,8 +326,12 @@ async fn visit_rows(
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
-    let towns = unit_names(db, visits.iter().filter_map(|v| v.town_id).collect::<Vec<_>>(), true)
-        .await?;
+    let towns = unit_names(
+        db,
+        visits.iter().filter_map(|v| v.town_id).collect::<Vec<_>>(),
+        true,
+    )
+    .await?;
     Ok(visits
         .into_iter()
         .map(|v| VisitRow {

@@ -8,6 +8,8 @@ pub struct Model {
     pub problem_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub department_id: i64,
+    /// A co-department of the current assignment; past ones keep reading the case.
+    pub active: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

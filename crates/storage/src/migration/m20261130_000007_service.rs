@@ -164,6 +164,8 @@ impl MigrationTrait for Migration {
                 .table("problem_co_department")
                 .col(big_integer("problem_id"))
                 .col(big_integer("department_id"))
+                // false once the case was reassigned or reopened: the unit keeps reading it.
+                .col(boolean("active"))
                 .primary_key(Index::create().col("problem_id").col("department_id"))
                 .foreign_key(&mut fk(
                     "fk_problem_co_problem",
