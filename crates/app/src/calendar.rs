@@ -100,7 +100,7 @@ pub async fn put_year(app: &App, ctx: &Ctx, text: &str) -> AppResult<(i32, Strin
     let before = cal
         .year(year.year)
         .map(|y| json!({"off": y.off.len(), "work": y.work.len(), "source": y.source}));
-    cal.with_year(year.clone()).map_err(|e| {
+    let new_cal = cal.with_year(year.clone()).map_err(|e| {
         AppError::Validation(vec![FieldError::with_detail(
             "toml",
             calendar_error_key(&e),
@@ -123,6 +123,10 @@ pub async fn put_year(app: &App, ctx: &Ctx, text: &str) -> AppResult<(i32, Strin
             .exec_without_returning(&tx)
             .await?;
     }
+    // The service loop's deadlines are derived from the calendar: recompute those it moves.
+    let recomputed =
+        crate::service::clock::rebuild_for_year(&tx, year.year, &app.config.service_sla, &new_cal)
+            .await?;
     audit::record(
         &tx,
         &ctx.actor,
@@ -132,9 +136,8 @@ pub async fn put_year(app: &App, ctx: &Ctx, text: &str) -> AppResult<(i32, Strin
             entity: "calendar_year",
             entity_id: year.year.to_string(),
             before,
-            after: Some(
-                json!({"off": year.off.len(), "work": year.work.len(), "source": year.source}),
-            ),
+            after: Some(json!({"off": year.off.len(), "work": year.work.len(),
+                "source": year.source, "service_cases_recomputed": recomputed})),
         },
     )
     .await?;

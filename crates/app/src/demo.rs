@@ -142,11 +142,13 @@ pub async fn fill(app: &App) -> AppResult<bool> {
 }
 
 /// [`fill`], then the evaluation history of [`crate::demo_evaluation`] while there is no
-/// evaluation run, and the supervision plans of [`crate::demo_supervision`] while there is no
-/// plan: what `wujin demo` serves.
+/// evaluation run, the supervision plans of [`crate::demo_supervision`] while there is no
+/// plan, and the visits and problems of [`crate::demo_service`] while there is no problem:
+/// what `wujin demo` serves.
 pub async fn fill_with_history(app: &App) -> AppResult<bool> {
     let city = fill(app).await?;
     let history = crate::demo_evaluation::fill_evaluation(app).await?;
     let supervision = crate::demo_supervision::fill_supervision(app).await?;
-    Ok(city || history.is_some() || supervision.is_some())
+    let service = crate::demo_service::fill_service(app).await?;
+    Ok(city || history.is_some() || supervision.is_some() || service.is_some())
 }

@@ -11,6 +11,7 @@ pub mod context;
 pub mod demo;
 pub mod demo_evaluation;
 pub mod demo_registry;
+pub mod demo_service;
 pub mod demo_supervision;
 pub mod departments;
 pub mod error;

@@ -165,6 +165,30 @@ fn menu(user: &CurrentUser) -> Vec<MenuGroup> {
             items: evaluation,
         });
     }
+    {
+        // 三服务: everyone; a firm sees its own problems.
+        let mut problems = item("/service", "menu.service.problems");
+        problems.active = path == "/service" || path.starts_with("/service/problems");
+        let mut service = vec![problems];
+        if a.role == Role::Enterprise {
+            service[0].label = tr(user.lang, "menu.service.mine");
+            let mut new = item("/service/problems/new", "menu.service.report");
+            new.active = path == "/service/problems/new";
+            service[0].active = service[0].active && !new.active;
+            service.push(new);
+        } else {
+            service.push(item("/service/commitments", "menu.service.commitments"));
+            service.push(item("/service/visits", "menu.service.visits"));
+            service.push(item("/service/coverage", "menu.service.coverage"));
+            if a.role != Role::Cadre {
+                service.push(item("/service/stats", "menu.service.stats"));
+            }
+        }
+        groups.push(MenuGroup {
+            title: tr(user.lang, "menu.group.service"),
+            items: service,
+        });
+    }
     if a.can(Permission::ViewSupervision) {
         groups.push(MenuGroup {
             title: tr(user.lang, "menu.group.supervision"),

@@ -209,6 +209,35 @@ pub async fn serve(
             }
         }
     });
+    // The daily service-loop check (reminders, 催办, escalation) runs once a China day across
+    // every instance; each of its steps is also claimed on its own.
+    let service_app = state.app.clone();
+    let service = tokio::spawn(async move {
+        let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4());
+        let mut tick = tokio::time::interval(Duration::from_secs(900));
+        loop {
+            tick.tick().await;
+            let today = wujin_app::china_today();
+            let period = today.to_string();
+            match wujin_app::jobs::claim(&service_app, "service_daily", &period, &instance).await {
+                Ok(true) => {
+                    match wujin_app::service::reminders::run(&service_app, today, &instance).await {
+                        Ok(s) => {
+                            tracing::info!(cases = ?s.cases, messages = s.messages, "service check done")
+                        }
+                        Err(e) => tracing::warn!(error = %e, "service check failed"),
+                    }
+                    if let Err(e) =
+                        wujin_app::jobs::finish(&service_app, "service_daily", &period).await
+                    {
+                        tracing::warn!(error = %e, "could not mark the service check finished");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "could not claim the service check"),
+            }
+        }
+    });
     // The daily supervision check (colours, then reminders) runs once a China day across
     // every instance: the first to claim the day in the job ledger runs it.
     let supervision_app = state.app.clone();
@@ -253,5 +282,6 @@ pub async fn serve(
     purge.abort();
     remind.abort();
     supervision.abort();
+    service.abort();
     res
 }

@@ -170,6 +170,34 @@ pub async fn rebuild(
     Ok(())
 }
 
+/// Rebuilds, inside the caller's transaction, every problem a change to the calendar table of
+/// `year` can move: those received since the December before it, and those still open.
+/// Returns how many were rebuilt.
+pub async fn rebuild_for_year(
+    db: &impl ConnectionTrait,
+    year: i32,
+    rules: &SlaRules,
+    cal: &WorkingCalendar,
+) -> AppResult<u64> {
+    use sea_orm::Condition;
+    let since = chrono::NaiveDate::from_ymd_opt(year - 1, 12, 1).unwrap_or_default();
+    let ids: Vec<i64> = problem::Entity::find()
+        .select_only()
+        .column(problem::Column::Id)
+        .filter(
+            Condition::any()
+                .add(problem::Column::ReceivedOn.gte(since))
+                .add(problem::Column::State.is_not_in(["closed", "rated"])),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in &ids {
+        rebuild(db, *id, rules, cal).await?;
+    }
+    Ok(ids.len() as u64)
+}
+
 /// Rebuilds every problem's derived data (after a calendar change, or on demand from the
 /// command line), in batches of one transaction each. Returns how many were rebuilt.
 pub async fn rebuild_all(app: &App, mut progress: impl FnMut(u64)) -> AppResult<u64> {

@@ -794,3 +794,54 @@ pub(crate) async fn leaders_in_charge(db: &impl ConnectionTrait, id: i64) -> App
         .filter_map(|d| d.leader_user_id)
         .collect())
 }
+
+/// The firm the caller means by `text` — its id, its credit code or its exact name — among the
+/// firms they reach.
+pub async fn resolve_enterprise(
+    app: &App,
+    ctx: &Ctx,
+    text: &str,
+) -> AppResult<Option<enterprise::Model>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let db = app.db.read();
+    let scope = EnterpriseScope::of(db, ctx).await?;
+    let by = match t.parse::<i64>() {
+        Ok(id) => enterprise::Column::Id.eq(id),
+        Err(_) if t.len() == 18 && t.is_ascii() => {
+            enterprise::Column::CreditCode.eq(t.to_ascii_uppercase())
+        }
+        Err(_) => enterprise::Column::Name.eq(t),
+    };
+    Ok(enterprise::Entity::find()
+        .filter(scope.condition())
+        .filter(by)
+        .one(db)
+        .await?)
+}
+
+/// The firms the caller reaches, by name, when there are at most `max` of them (a cadre's or a
+/// town's, for a drop-down); `None` when there are more.
+pub async fn enterprise_choices(
+    app: &App,
+    ctx: &Ctx,
+    max: u64,
+) -> AppResult<Option<Vec<(i64, String)>>> {
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    let db = app.db.read();
+    let scope = EnterpriseScope::of(db, ctx).await?;
+    let q = enterprise::Entity::find().filter(scope.condition());
+    if q.clone().count(db).await? > max {
+        return Ok(None);
+    }
+    Ok(Some(
+        q.order_by_asc(enterprise::Column::Name)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e.name))
+            .collect(),
+    ))
+}

@@ -16,6 +16,7 @@ pub mod history;
 pub mod home;
 pub mod imports;
 pub mod notifications;
+pub mod service;
 pub mod supervision;
 pub mod supervision_import;
 
@@ -46,6 +47,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(enterprises::routes())
         .merge(evaluation::routes())
         .merge(imports::routes(max_upload))
+        .merge(service::routes())
         .merge(supervision::routes())
         .merge(supervision_import::routes(max_upload))
         .merge(api_docs::routes())
@@ -312,4 +314,34 @@ mod tests {
             String::from_utf8(bytes.to_vec()).unwrap()
         })
     }
+}
+
+/// The text fields (in order, repeats kept) and the files (field `files`) of a multipart form.
+pub(crate) async fn read_multipart(
+    mut mp: axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Vec<wujin_app::attachments::NewFile>), FieldError> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            FieldError::new("files", "error.attachment.too_large")
+        } else {
+            FieldError::with_detail("files", "error.low_end.upload_broken", e.body_text())
+        }
+    };
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    while let Some(field) = mp.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "files" {
+            let filename = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(broken)?.to_vec();
+            // A file input left empty still sends a nameless, empty part.
+            if !(filename.is_empty() && bytes.is_empty()) {
+                files.push(wujin_app::attachments::NewFile { filename, bytes });
+            }
+        } else {
+            let v = field.text().await.map_err(broken)?;
+            fields.push((name, v));
+        }
+    }
+    Ok((fields, files))
 }

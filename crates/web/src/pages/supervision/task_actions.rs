@@ -97,31 +97,9 @@ async fn finish<T>(
 }
 
 /// The text fields and the files of a multipart form.
-async fn read_multipart(mut mp: Multipart) -> Result<(Fields, Vec<NewFile>), FieldError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            FieldError::new("files", "error.attachment.too_large")
-        } else {
-            FieldError::with_detail("files", "error.low_end.upload_broken", e.body_text())
-        }
-    };
-    let mut fields = Fields::new();
-    let mut files = Vec::new();
-    while let Some(field) = mp.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "files" {
-            let filename = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(broken)?.to_vec();
-            // A file input left empty still sends a nameless, empty part.
-            if !(filename.is_empty() && bytes.is_empty()) {
-                files.push(NewFile { filename, bytes });
-            }
-        } else {
-            let v = field.text().await.map_err(broken)?;
-            fields.insert(name, v);
-        }
-    }
-    Ok((fields, files))
+async fn read_multipart(mp: Multipart) -> Result<(Fields, Vec<NewFile>), FieldError> {
+    let (pairs, files) = crate::pages::read_multipart(mp).await?;
+    Ok((pairs.into_iter().collect(), files))
 }
 
 pub(super) async fn report(
