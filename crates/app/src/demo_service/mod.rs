@@ -412,6 +412,12 @@ impl World<'_> {
             ("closed", 0.03),
             ("reopened", 0.02),
         ]);
+        // Old cases rarely stay half-way: most of the open ones are recent.
+        let stop = if (self.today - c.received).num_days() > 45 && !rng.chance(0.1) {
+            ""
+        } else {
+            stop
+        };
         let fate = match stop {
             "returned" => "returned",
             "waiting_firm" => "info",

@@ -109,6 +109,8 @@ pub struct EventView {
     pub at: chrono::DateTime<chrono::Utc>,
     pub on_date: NaiveDate,
     pub actor_name: String,
+    /// Written by the platform itself (the daily check, the command line).
+    pub system: bool,
     pub actor_unit: Option<String>,
     pub action: String,
     pub from_state: Option<String>,
@@ -211,6 +213,7 @@ pub async fn detail(app: &App, ctx: &Ctx, id: i64, today: NaiveDate) -> AppResul
             at: e.at,
             on_date: e.on_date,
             actor_name: e.actor_name,
+            system: e.actor_user_id.is_none(),
             actor_unit: e.actor_unit_id.map(name),
             action: e.action,
             from_state: e.from_state,
