@@ -17,7 +17,9 @@ use wujin_app::{App, AppConfig, Ctx, PageRequest};
 use wujin_domain::calendar::WorkingCalendar;
 use wujin_domain::service::problem::{Complexity, ProblemCategory, Satisfaction};
 use wujin_domain::service::sla::{self, AssignmentEnd, ClockEvent, SlaRules};
-use wujin_storage::entity::{app_user, department, enterprise, problem, problem_assignment, problem_co_department};
+use wujin_storage::entity::{
+    app_user, department, enterprise, problem, problem_assignment, problem_co_department,
+};
 use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use wujin_storage::{Db, dialect};
 
@@ -50,10 +52,12 @@ async fn prepare(dir: &Path) {
     let t0 = Instant::now();
     let db = app.db.read();
     let units = department::Entity::find().all(db).await.expect("units");
-    let departments: Vec<i64> = ["zrzyj", "rsj", "czj", "sthjj", "scjgj", "swj", "fgj", "gdgs", "jxj"]
-        .iter()
-        .filter_map(|c| units.iter().find(|u| u.code == *c).map(|u| u.id))
-        .collect();
+    let departments: Vec<i64> = [
+        "zrzyj", "rsj", "czj", "sthjj", "scjgj", "swj", "fgj", "gdgs", "jxj",
+    ]
+    .iter()
+    .filter_map(|c| units.iter().find(|u| u.code == *c).map(|u| u.id))
+    .collect();
     let firms: Vec<(i64, i64)> = enterprise::Entity::find()
         .all(db)
         .await
@@ -74,17 +78,29 @@ async fn prepare(dir: &Path) {
         let h = |salt: u64| mix(i as u64, salt);
         let received = start + Duration::days(i as i64 * span / CASES as i64);
         let category = ProblemCategory::ALL[(h(1) % 11) as usize];
-        let complexity = if h(2) % 7 == 0 { Complexity::Complex } else { Complexity::General };
+        let complexity = if h(2) % 7 == 0 {
+            Complexity::Complex
+        } else {
+            Complexity::General
+        };
         let (firm, town) = firms[(h(3) % firms.len() as u64) as usize];
         let town_level = h(4) % 4 == 0;
-        let lead = if town_level { town } else { departments[(h(5) % departments.len() as u64) as usize] };
+        let lead = if town_level {
+            town
+        } else {
+            departments[(h(5) % departments.len() as u64) as usize]
+        };
         let wd = |d: NaiveDate, n: u64| cal.add_working_days(d, n as u32).unwrap_or(d);
         // The story up to today: how far it got depends on its age and its luck.
         let mut ev = vec![(received, ClockEvent::Received)];
         let assigned = wd(received, h(6) % 3);
         let replied = wd(assigned, 1 + h(7) % 4);
         let closed = wd(replied, 1 + h(8) % 10);
-        let stage = if closed < today() && h(9) % 20 != 0 { 5 } else { h(10) % 5 };
+        let stage = if closed < today() && h(9) % 20 != 0 {
+            5
+        } else {
+            h(10) % 5
+        };
         let mut state = "received";
         if stage >= 1 && assigned <= today() {
             ev.push((assigned, ClockEvent::Assigned));
@@ -109,7 +125,11 @@ async fn prepare(dir: &Path) {
                     _ => Satisfaction::Satisfied,
                 };
                 ev.push((rated, ClockEvent::Rated(s)));
-                state = if s.is_satisfied() { "rated" } else { "reopened" };
+                state = if s.is_satisfied() {
+                    "rated"
+                } else {
+                    "reopened"
+                };
                 if !s.is_satisfied() {
                     ev.push((rated, ClockEvent::Reopened));
                 }
@@ -158,7 +178,10 @@ async fn prepare(dir: &Path) {
                 ..Default::default()
             });
         }
-        let in_department = matches!(state, "assigned" | "handling" | "waiting_firm" | "closed" | "rated");
+        let in_department = matches!(
+            state,
+            "assigned" | "handling" | "waiting_firm" | "closed" | "rated"
+        );
         problems.push(problem::ActiveModel {
             id: Set(id),
             enterprise_id: Set(firm),
@@ -180,7 +203,11 @@ async fn prepare(dir: &Path) {
             answer: Set(None),
             outcome: Set(matches!(state, "closed" | "rated").then(|| "resolved".to_string())),
             outcome_note: Set(None),
-            satisfaction: Set(c.assignments.last().and_then(|a| a.satisfaction).map(|s| s.as_str().to_string())),
+            satisfaction: Set(c
+                .assignments
+                .last()
+                .and_then(|a| a.satisfaction)
+                .map(|s| s.as_str().to_string())),
             rating_comment: Set(None),
             received_on: Set(received),
             closed_on: Set(matches!(state, "closed" | "rated").then_some(closed)),
@@ -196,13 +223,22 @@ async fn prepare(dir: &Path) {
         if problems.len() == 2_000 || i + 1 == CASES {
             let tx = app.db.write().begin().await.expect("tx");
             for chunk in problems.chunks(200) {
-                problem::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await.expect("problems");
+                problem::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&tx)
+                    .await
+                    .expect("problems");
             }
             for chunk in assignments.chunks(200) {
-                problem_assignment::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await.expect("assignments");
+                problem_assignment::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&tx)
+                    .await
+                    .expect("assignments");
             }
             for chunk in co.chunks(200) {
-                problem_co_department::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await.expect("co");
+                problem_co_department::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&tx)
+                    .await
+                    .expect("co");
             }
             tx.commit().await.expect("commit");
             written += problems.len();
@@ -214,8 +250,13 @@ async fn prepare(dir: &Path) {
             }
         }
     }
-    dialect::refresh_statistics(app.db.write()).await.expect("analyze");
-    println!("prepare: {CASES} cases written in {:.1} s", t0.elapsed().as_secs_f64());
+    dialect::refresh_statistics(app.db.write())
+        .await
+        .expect("analyze");
+    println!(
+        "prepare: {CASES} cases written in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
 }
 
 async fn ctx(app: &App, username: &str) -> Ctx {
@@ -225,7 +266,10 @@ async fn ctx(app: &App, username: &str) -> Ctx {
         .await
         .expect("user")
         .expect("demo account");
-    Ctx::new(wujin_app::Actor::from_user(&u).expect("actor"), wujin_app::RequestMeta::cli())
+    Ctx::new(
+        wujin_app::Actor::from_user(&u).expect("actor"),
+        wujin_app::RequestMeta::cli(),
+    )
 }
 
 fn report(name: &str, mut times: Vec<f64>, extra: &str) {
@@ -244,7 +288,11 @@ fn report(name: &str, mut times: Vec<f64>, extra: &str) {
 /// ones, the overdue ones, a category, a word — sorted by deadline or date, pages 1 to 3.
 async fn queue_bench(dir: &Path) {
     let app = open(dir).await;
-    let staff = [ctx(&app, "zrzy_lou").await, ctx(&app, "gd_yu").await, ctx(&app, "rsj_ni").await];
+    let staff = [
+        ctx(&app, "zrzy_lou").await,
+        ctx(&app, "gd_yu").await,
+        ctx(&app, "rsj_ni").await,
+    ];
     let mut times = Vec::new();
     let mut total = 0;
     for i in 0..400usize {
@@ -260,9 +308,14 @@ async fn queue_bench(dir: &Path) {
             sort: Some(["due", "-received", "received", "updated"][i % 4].into()),
             ..Default::default()
         };
-        let page = PageRequest { page: 1 + (i as u64 % 3), per_page: 20 };
+        let page = PageRequest {
+            page: 1 + (i as u64 % 3),
+            per_page: 20,
+        };
         let t = Instant::now();
-        let p = queue::list(&app, &staff[i % 3], &f, page, today()).await.expect("queue");
+        let p = queue::list(&app, &staff[i % 3], &f, page, today())
+            .await
+            .expect("queue");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         total += p.total;
     }
@@ -291,7 +344,9 @@ async fn stats_bench(dir: &Path) {
         let mut lines = 0;
         for _ in 0..20 {
             let t = Instant::now();
-            let s = stats::stats(&app, &leader, &f, today()).await.expect("stats");
+            let s = stats::stats(&app, &leader, &f, today())
+                .await
+                .expect("stats");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             lines = s.by_department.len() + s.by_town.len();
         }
@@ -300,7 +355,10 @@ async fn stats_bench(dir: &Path) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let step = args.first().map(String::as_str).unwrap_or("queue");
     let dir = args
         .get(1)

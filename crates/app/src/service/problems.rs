@@ -282,6 +282,16 @@ pub(crate) async fn insert(
         if s == Some(ProblemSource::Enterprise) {
             errors.push(FieldError::new("source", "error.problem.source_firm_only"));
         }
+        // A cadre reports what a visit raised; a town also what it collected; the hotline's
+        // cases come through the service office.
+        let allowed = match (office, ctx.actor.role) {
+            (true, _) => true,
+            (false, Role::Town) => matches!(s, Some(ProblemSource::Visit | ProblemSource::Town)),
+            _ => matches!(s, Some(ProblemSource::Visit)),
+        };
+        if s.is_some() && s != Some(ProblemSource::Enterprise) && !allowed {
+            errors.push(FieldError::new("source", "error.problem.source_not_yours"));
+        }
         s
     };
     let category = dict(

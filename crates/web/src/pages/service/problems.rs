@@ -341,9 +341,7 @@ pub(super) async fn list(
     let with_per_page = q.query(true);
     let pager = pager(lang, &items, "/service", &with_per_page);
     let firm = user.actor().role == Role::Enterprise;
-    let may_register = firm
-        || matches!(user.actor().role, Role::Town | Role::Cadre)
-        || wujin_app::service::is_office(&state.app, &user.ctx).await?;
+    let may_register = may_register(&state, &user).await?;
     let title = if firm {
         "service.mine_title"
     } else {
@@ -470,7 +468,10 @@ async fn form_page(
                 )
             })
     };
-    let mut sources: Vec<ProblemSource> = vec![ProblemSource::Visit, ProblemSource::Town];
+    let mut sources: Vec<ProblemSource> = vec![ProblemSource::Visit];
+    if office || user.actor().role == Role::Town {
+        sources.push(ProblemSource::Town);
+    }
     if office {
         sources.push(ProblemSource::Hotline);
     }
@@ -528,6 +529,9 @@ pub(super) async fn new_form(
     user: CurrentUser,
     Query(q): Query<NewQuery>,
 ) -> Result<Html<String>, PageError> {
+    if !may_register(&state, &user).await? {
+        return Err(AppError::Forbidden.into());
+    }
     let mut typed = std::collections::HashMap::new();
     if let Some(e) = text(&q.enterprise) {
         typed.insert("enterprise".to_string(), e);
@@ -641,4 +645,12 @@ pub(super) async fn create(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Whether the user registers problems: firms, cadres, town staff and the service office.
+async fn may_register(state: &AppState, user: &CurrentUser) -> Result<bool, PageError> {
+    Ok(matches!(
+        user.actor().role,
+        Role::Enterprise | Role::Town | Role::Cadre
+    ) || wujin_app::service::is_office(&state.app, &user.ctx).await?)
 }
