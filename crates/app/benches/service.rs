@@ -78,13 +78,13 @@ async fn prepare(dir: &Path) {
         let h = |salt: u64| mix(i as u64, salt);
         let received = start + Duration::days(i as i64 * span / CASES as i64);
         let category = ProblemCategory::ALL[(h(1) % 11) as usize];
-        let complexity = if h(2) % 7 == 0 {
+        let complexity = if h(2).is_multiple_of(7) {
             Complexity::Complex
         } else {
             Complexity::General
         };
         let (firm, town) = firms[(h(3) % firms.len() as u64) as usize];
-        let town_level = h(4) % 4 == 0;
+        let town_level = h(4).is_multiple_of(4);
         let lead = if town_level {
             town
         } else {
@@ -96,7 +96,7 @@ async fn prepare(dir: &Path) {
         let assigned = wd(received, h(6) % 3);
         let replied = wd(assigned, 1 + h(7) % 4);
         let closed = wd(replied, 1 + h(8) % 10);
-        let stage = if closed < today() && h(9) % 20 != 0 {
+        let stage = if closed < today() && !h(9).is_multiple_of(20) {
             5
         } else {
             h(10) % 5
@@ -110,7 +110,7 @@ async fn prepare(dir: &Path) {
             ev.push((replied, ClockEvent::Replied));
             state = "handling";
         }
-        if stage >= 3 && state == "handling" && h(11) % 10 == 0 {
+        if stage >= 3 && state == "handling" && h(11).is_multiple_of(10) {
             ev.push((replied, ClockEvent::Paused));
             state = "waiting_firm";
         }
@@ -138,7 +138,7 @@ async fn prepare(dir: &Path) {
         let c = sla::clocks(&ev, category, complexity, &rules, &cal);
         let id = i as i64 + 1;
         let next = c.next_deadline();
-        let co_unit = (!town_level && h(13) % 5 == 0)
+        let co_unit = (!town_level && h(13).is_multiple_of(5))
             .then(|| departments[(h(14) % departments.len() as u64) as usize])
             .filter(|d| *d != lead);
         if let Some(d) = co_unit {
@@ -192,13 +192,18 @@ async fn prepare(dir: &Path) {
             tags: Set(String::new()),
             title: Set(format!("{}问题 {id}", category.as_str())),
             description: Set("企业反映的困难和诉求".into()),
-            urgency: Set(if h(16) % 8 == 0 { "urgent" } else { "normal" }.into()),
+            urgency: Set(if h(16).is_multiple_of(8) {
+                "urgent"
+            } else {
+                "normal"
+            }
+            .into()),
             complexity: Set(complexity.as_str().into()),
             level: Set(if town_level { "town" } else { "city" }.into()),
             state: Set(state.into()),
             round: Set(if state == "reopened" { 2 } else { 1 }),
             lead_department_id: Set(in_department.then_some(lead)),
-            measure: Set((h(17) % 3 != 0).then(|| "明确落实措施".to_string())),
+            measure: Set((!h(17).is_multiple_of(3)).then(|| "明确落实措施".to_string())),
             measure_due: Set(Some(received + Duration::days(30))),
             answer: Set(None),
             outcome: Set(matches!(state, "closed" | "rated").then(|| "resolved".to_string())),
@@ -245,7 +250,7 @@ async fn prepare(dir: &Path) {
             problems.clear();
             assignments.clear();
             co.clear();
-            if written % 20_000 == 0 {
+            if written.is_multiple_of(20_000) {
                 eprintln!("  {written} cases …");
             }
         }

@@ -153,14 +153,14 @@ pub fn lead_for(category: &str, pick: u64) -> (&'static str, Option<&'static str
         "labour" => ("rsj", None),
         "financing" => ("czj", None),
         "approval" => {
-            if pick % 2 == 0 {
+            if pick.is_multiple_of(2) {
                 ("sthjj", Some("zrzyj"))
             } else {
                 ("scjgj", None)
             }
         }
         "policy_payout" => {
-            if pick % 2 == 0 {
+            if pick.is_multiple_of(2) {
                 ("czj", Some("swj"))
             } else {
                 ("swj", None)

@@ -287,35 +287,6 @@ pub fn csv_response(
     res
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_are_escaped_and_formulas_neutralised() {
-        let res = csv_response(
-            "x.csv",
-            &["a".into(), "b".into()],
-            &[vec!["=1+1".into(), "he said \"hi\", ok".into()]],
-        );
-        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-        let body = futures_lite_body(res);
-        assert_eq!(body, "\u{feff}a,b\r\n'=1+1,\"he said \"\"hi\"\", ok\"\r\n");
-    }
-
-    fn futures_lite_body(res: axum::response::Response) -> String {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            String::from_utf8(bytes.to_vec()).unwrap()
-        })
-    }
-}
-
 /// The text fields (in order, repeats kept) and the files (field `files`) of a multipart form.
 pub(crate) async fn read_multipart(
     mut mp: axum::extract::Multipart,
@@ -344,4 +315,33 @@ pub(crate) async fn read_multipart(
         }
     }
     Ok((fields, files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_escaped_and_formulas_neutralised() {
+        let res = csv_response(
+            "x.csv",
+            &["a".into(), "b".into()],
+            &[vec!["=1+1".into(), "he said \"hi\", ok".into()]],
+        );
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        let body = futures_lite_body(res);
+        assert_eq!(body, "\u{feff}a,b\r\n'=1+1,\"he said \"\"hi\"\", ok\"\r\n");
+    }
+
+    fn futures_lite_body(res: axum::response::Response) -> String {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        })
+    }
 }

@@ -76,6 +76,8 @@ struct DetailPage {
     chart: Option<String>,
     history: Vec<HistoryRow>,
     can_manage: bool,
+    /// Officials see the firm's visits and problems (三服务).
+    official: bool,
     can_edit_figures: bool,
     /// The year the "enter figures" button opens: last year.
     entry_year: i32,
@@ -254,6 +256,7 @@ pub(super) async fn detail(
         chart: trend_chart(&page, &figures),
         history,
         can_manage: a.can(Permission::ManageEnterprises),
+        official: a.role != wujin_domain::access::Role::Enterprise,
         can_edit_figures: a.can(Permission::EditFigures),
         entry_year: this_year() - 1,
         show_grades,

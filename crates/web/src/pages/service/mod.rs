@@ -24,9 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/service/problems.xlsx", get(problems::xlsx))
         .route(
             "/service/problems/new",
-            get(problems::new_form)
-                .post(problems::create)
-                .layer(upload.clone()),
+            get(problems::new_form).post(problems::create).layer(upload),
         )
         .route("/service/problems/{id}", get(case::show))
         .route("/service/problems/{id}/act", post(case::act).layer(upload))

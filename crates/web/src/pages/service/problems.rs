@@ -38,6 +38,7 @@ pub(super) struct ListQuery {
     pub(super) urgency: Option<String>,
     pub(super) department: Option<String>,
     pub(super) town: Option<String>,
+    pub(super) enterprise: Option<String>,
     pub(super) overdue: Option<String>,
     pub(super) from: Option<String>,
     pub(super) to: Option<String>,
@@ -69,7 +70,7 @@ impl ListQuery {
             urgency: text(&self.urgency),
             department_id: opt_i64(&self.department),
             town_id: opt_i64(&self.town),
-            enterprise_id: None,
+            enterprise_id: opt_i64(&self.enterprise),
             overdue: text(&self.overdue).as_deref() == Some("1"),
             from: date(&self.from),
             to: date(&self.to),
@@ -113,6 +114,10 @@ impl ListQuery {
                 opt_i64(&self.department).map(|v| v.to_string()),
             ),
             ("town", opt_i64(&self.town).map(|v| v.to_string())),
+            (
+                "enterprise",
+                opt_i64(&self.enterprise).map(|v| v.to_string()),
+            ),
             (
                 "overdue",
                 (text(&self.overdue).as_deref() == Some("1")).then(|| "1".into()),
