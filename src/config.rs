@@ -59,8 +59,15 @@ pub fn load(file: Option<&PathBuf>) -> Result<Config, Box<figment::Error>> {
             })
             .split("__"),
     )
-    .extract()
+    .extract::<Config>()
     .map_err(Box::new)
+    .and_then(|c| {
+        c.app
+            .service_sla
+            .validate()
+            .map_err(|e| Box::new(figment::Error::from(format!("app.service_sla: {e}"))))?;
+        Ok(c)
+    })
 }
 
 #[cfg(test)]
@@ -99,6 +106,32 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.create_file("wujin.toml", "databse_url = \"typo.db\"\n")?;
             assert!(load(None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn service_time_limits_are_checked_and_may_differ_per_category() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "wujin.toml",
+                "[app.service_sla]\nclose_general_wd = 8\n[app.service_sla.categories.approval]\nclose_general_wd = 5\n",
+            )?;
+            let c = load(None).map_err(|e| *e)?;
+            assert_eq!(c.app.service_sla.close_general_wd, 8);
+            assert_eq!(
+                c.app.service_sla.close_within(
+                    wujin_domain::service::problem::ProblemCategory::Approval,
+                    wujin_domain::service::problem::Complexity::General
+                ),
+                5
+            );
+            jail.create_file(
+                "wujin.toml",
+                "[app.service_sla]\nescalate_head_after_wd = 6\nescalate_leader_after_wd = 2\n",
+            )?;
+            let e = load(None).unwrap_err();
+            assert!(e.to_string().contains("escalate_leader_after_wd"), "{e}");
             Ok(())
         });
     }
