@@ -454,21 +454,20 @@ pub fn clocks(
             }
         }
         // Close deadline and pause totals of the latest assignment, from its pauses so far.
-        if let Some(a) = out.last_mut() {
-            if matches!(
+        if let Some(a) = out.last_mut()
+            && (matches!(
                 ev,
                 ClockEvent::Assigned | ClockEvent::Paused | ClockEvent::Resumed
-            ) || a.ended_on == Some(on)
-            {
-                a.close_due = c.add(a.assigned_on, close_n, &pauses);
-                let last = a.ended_on.unwrap_or(on);
-                a.paused_wd = pauses
-                    .iter()
-                    .map(|p| c.between(p.from, p.to.unwrap_or(last).min(last), &[]))
-                    .sum();
-                if a.end == Some(AssignmentEnd::Closed) {
-                    a.worked_wd = a.ended_on.map(|e| c.between(a.assigned_on, e, &pauses));
-                }
+            ) || a.ended_on == Some(on))
+        {
+            a.close_due = c.add(a.assigned_on, close_n, &pauses);
+            let last = a.ended_on.unwrap_or(on);
+            a.paused_wd = pauses
+                .iter()
+                .map(|p| c.between(p.from, p.to.unwrap_or(last).min(last), &[]))
+                .sum();
+            if a.end == Some(AssignmentEnd::Closed) {
+                a.worked_wd = a.ended_on.map(|e| c.between(a.assigned_on, e, &pauses));
             }
         }
     }
