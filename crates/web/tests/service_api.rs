@@ -8,6 +8,7 @@
 
 use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
+use wujin_app::attachments::NewFile;
 use wujin_app::demo::DEMO_PASSWORD;
 use wujin_app::service::problems::{self, CaseStep, NewProblem};
 use wujin_domain::service::case::CaseAction;
@@ -237,6 +238,41 @@ async fn each_caller_reaches_their_cases_and_a_dissatisfied_firm_reopens_one() {
     assert_eq!(s, 403, "a co-department does not answer");
     let (s, b) = act(&t, &office, p1, json!({"action": "shout"})).await;
     assert_eq!((s, field_names(&b)), (422, vec!["action".to_string()]));
+
+    // 供电公司 notes its survey with a file; who reaches the case reaches the file.
+    let pdf = b"%PDF-1.7 survey".to_vec();
+    problems::act(
+        &t.app,
+        &ctx_of(&t.app, "gd_yu").await,
+        p1,
+        &CaseStep::new(CaseAction::Note, "已现场勘查"),
+        vec![NewFile {
+            filename: "勘查记录.pdf".into(),
+            bytes: pdf.clone(),
+        }],
+        today,
+    )
+    .await
+    .unwrap();
+    let (_, d) = get_json(&firm, t.url(&format!("/api/v1/problems/{p1}"))).await;
+    assert_eq!(d["problem"]["state"], "handling");
+    let file = d["attachments"][0]["id"]
+        .as_i64()
+        .expect("the file is listed");
+    let res = firm
+        .get(t.url(&format!("/api/v1/problems/{p1}/attachments/{file}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+    for (c, path) in [
+        (&land, format!("/api/v1/problems/{p1}/attachments/{file}")),
+        (&office, format!("/api/v1/problems/{p2}/attachments/{file}")),
+    ] {
+        assert_eq!(c.get(t.url(&path)).send().await.unwrap().status(), 404);
+    }
 
     // The 落实清单 holds the promised measure.
     let (s, c) = get_json(&office, t.url("/api/v1/commitments")).await;
