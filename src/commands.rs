@@ -8,8 +8,10 @@ use wujin_storage::{DatabaseTarget, Db};
 use wujin_web::AppState;
 
 use crate::config::{self, Config};
+use crate::service_cli::{self, ServiceExport};
 use crate::{
-    AuditCommand, Cli, Command, ExportTarget, UserCommand, import_export, supervision_outputs,
+    AuditCommand, Cli, Command, ExportTarget, ProblemsCommand, ServiceCommand, UserCommand,
+    import_export, supervision_outputs,
 };
 
 fn init_logging(filter: &str) {
@@ -149,6 +151,46 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(ExportTarget::Tasks { plan, file }) => {
             let app = registry_app(&cfg).await?;
             supervision_outputs::export_tasks(&app, &plan, &file).await
+        }
+        Command::Export(ExportTarget::Problems {
+            file,
+            state,
+            department,
+        }) => {
+            let app = registry_app(&cfg).await?;
+            let what = ServiceExport::Problems { state, department };
+            service_cli::export(&app, what, &file).await
+        }
+        Command::Export(ExportTarget::Commitments { file }) => {
+            let app = registry_app(&cfg).await?;
+            service_cli::export(&app, ServiceExport::Commitments, &file).await
+        }
+        Command::Export(ExportTarget::Visits { file }) => {
+            let app = registry_app(&cfg).await?;
+            service_cli::export(&app, ServiceExport::Visits, &file).await
+        }
+        Command::Service(cmd) => {
+            let app = registry_app(&cfg).await?;
+            match cmd {
+                ServiceCommand::Check { date } => service_cli::check(&app, date).await,
+                ServiceCommand::Recompute => service_cli::recompute(&app).await,
+                ServiceCommand::Stats { from, to, out } => {
+                    service_cli::stats(&app, from, to, out.as_deref()).await
+                }
+            }
+        }
+        Command::Problems(cmd) => {
+            let app = registry_app(&cfg).await?;
+            match cmd {
+                ProblemsCommand::List {
+                    state,
+                    department,
+                    overdue,
+                } => {
+                    service_cli::list(&app, state.as_deref(), department.as_deref(), overdue).await
+                }
+                ProblemsCommand::Show { id } => service_cli::show(&app, id).await,
+            }
         }
         Command::Bulletin { plan, month, file } => {
             supervision_outputs::bulletin(&cfg, &plan, &month, &file).await

@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod import_export;
+mod service_cli;
 mod supervision_outputs;
 mod tasks_import;
 
@@ -88,7 +89,8 @@ pub enum Command {
         #[arg(long)]
         create_units: bool,
     },
-    /// Export to an xlsx file: the registry, or an evaluation run's results.
+    /// Export to an xlsx file: the registry, an evaluation run's results, a plan's tasks, or
+    /// the service loop's lists.
     #[command(subcommand)]
     Export(ExportTarget),
     /// Write a blank import template (with the dropdowns of towns, groups and tags) to FILE.
@@ -128,6 +130,62 @@ pub enum Command {
         month: String,
         /// The .xlsx file to write.
         file: PathBuf,
+    },
+    /// 三服务: the daily check, the clocks, the statistics.
+    #[command(subcommand)]
+    Service(ServiceCommand),
+    /// 三服务: the firms' problems and their handling.
+    #[command(subcommand)]
+    Problems(ProblemsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServiceCommand {
+    /// Run the daily check now: remind before a deadline, urge (催办) once it has passed,
+    /// escalate to the lead unit's head (负责人) and then its leader in charge (分管领导) as the
+    /// delay grows — each step once per deadline, however often it runs. Prints what it did.
+    Check {
+        /// The China day to check for, YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+    /// Rebuild every case's deadlines and clocks from its log (after a change of the
+    /// working-day calendar or of the time limits); prints how many.
+    Recompute,
+    /// Print the statistics per department: received, on-time reply, on-time close, closure,
+    /// satisfaction (units below the 85% floor marked *), average working days.
+    Stats {
+        /// First day, YYYY-MM-DD (default 1 January of this year).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day, YYYY-MM-DD (default today).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// Also write the statistics workbook (departments, towns, categories, months) here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProblemsCommand {
+    /// List the problems, nearest deadline first.
+    List {
+        /// A state (received, assigned, handling, waiting_firm, answered, closed, rated,
+        /// returned, reopened) or open | closed | awaiting.
+        #[arg(long)]
+        state: Option<String>,
+        /// Only those this unit now leads: its code (e.g. gdgs).
+        #[arg(long)]
+        department: Option<String>,
+        /// Only those past their current deadline.
+        #[arg(long)]
+        overdue: bool,
+    },
+    /// Show one problem: its facts, its timeline and the clocks of each hand-over.
+    Show {
+        /// The problem's id.
+        id: i64,
     },
 }
 
@@ -181,6 +239,27 @@ pub enum ExportTarget {
         /// The plan's name, e.g. 2026年政府工作报告重点工作任务分解.
         #[arg(long)]
         plan: String,
+        /// The xlsx file to write.
+        file: PathBuf,
+    },
+    /// The problem list (问题清单): 企业, 来源, 类别, 牵头部门, 时限, 状态, 满意度 ….
+    Problems {
+        /// The xlsx file to write.
+        file: PathBuf,
+        /// A state, or open | closed | awaiting.
+        #[arg(long)]
+        state: Option<String>,
+        /// Only those this unit now leads: its code (e.g. gdgs).
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// The 落实清单: each promised measure, its unit, its date and whether it is late.
+    Commitments {
+        /// The xlsx file to write.
+        file: PathBuf,
+    },
+    /// The visit ledger (走访台账).
+    Visits {
         /// The xlsx file to write.
         file: PathBuf,
     },

@@ -215,6 +215,12 @@ pub struct DepartmentInput {
     /// Outgoing webhook for the unit's reminders (`http://…`); empty for none.
     #[serde(default)]
     pub webhook_url: Option<String>,
+    /// 负责人: an active user of this unit, told when the unit's service cases run late.
+    #[serde(default)]
+    pub head_user_id: Option<i64>,
+    /// 分管领导: an active leader, told when the unit's service cases run later still.
+    #[serde(default)]
+    pub leader_user_id: Option<i64>,
 }
 
 fn snapshot(d: &department::Model) -> serde_json::Value {
@@ -226,6 +232,8 @@ fn snapshot(d: &department::Model) -> serde_json::Value {
         "short_name": d.short_name,
         "sort_order": d.sort_order,
         "webhook_url": d.webhook_url,
+        "head_user_id": d.head_user_id,
+        "leader_user_id": d.leader_user_id,
         "active": d.active,
     })
 }
@@ -302,6 +310,7 @@ async fn validate(
         },
         _ => {}
     }
+    check_escalation(db, input, editing, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -312,6 +321,102 @@ async fn validate(
         short_name,
         webhook_url,
     })
+}
+
+/// The head (负责人) must be an active user of the unit itself — so a unit being created has
+/// none yet — and the leader in charge (分管领导) an active user with the role leader.
+async fn check_escalation(
+    db: &impl ConnectionTrait,
+    input: &DepartmentInput,
+    editing: Option<i64>,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<()> {
+    let active_user = |id: i64| {
+        app_user::Entity::find_by_id(id)
+            .filter(app_user::Column::Active.eq(true))
+            .one(db)
+    };
+    if let Some(head) = input.head_user_id {
+        let ok = match (editing, active_user(head).await?) {
+            (Some(unit), Some(u)) => u.department_id == Some(unit),
+            _ => false,
+        };
+        if !ok {
+            errors.push(FieldError::with_detail(
+                "head_user_id",
+                "error.department_escalation.head_invalid",
+                head.to_string(),
+            ));
+        }
+    }
+    if let Some(leader) = input.leader_user_id {
+        let ok = active_user(leader)
+            .await?
+            .is_some_and(|u| u.role == wujin_domain::access::Role::Leader.as_str());
+        if !ok {
+            errors.push(FieldError::with_detail(
+                "leader_user_id",
+                "error.department_escalation.leader_invalid",
+                leader.to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Who may be named on a unit's form (administrators): as head (负责人), the active users of
+/// `unit` (none for a unit not yet created); as leader in charge (分管领导), the active leaders.
+/// Each as (id, display name), by name.
+pub async fn escalation_choices(
+    app: &App,
+    ctx: &Ctx,
+    unit: Option<i64>,
+) -> AppResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+    ctx.require(Permission::ManageDepartments)?;
+    let db = app.db.read();
+    let named = |users: Vec<app_user::Model>| -> Vec<(i64, String)> {
+        users.into_iter().map(|u| (u.id, u.display_name)).collect()
+    };
+    let heads = match unit {
+        Some(unit) => named(
+            app_user::Entity::find()
+                .filter(app_user::Column::DepartmentId.eq(unit))
+                .filter(app_user::Column::Active.eq(true))
+                .order_by_asc(app_user::Column::DisplayName)
+                .all(db)
+                .await?,
+        ),
+        None => Vec::new(),
+    };
+    let leaders = named(
+        app_user::Entity::find()
+            .filter(app_user::Column::Role.eq(wujin_domain::access::Role::Leader.as_str()))
+            .filter(app_user::Column::Active.eq(true))
+            .order_by_asc(app_user::Column::DisplayName)
+            .all(db)
+            .await?,
+    );
+    Ok((heads, leaders))
+}
+
+/// The names of a unit's head (负责人) and leader in charge (分管领导), for its page.
+pub async fn escalation_names(
+    app: &App,
+    ctx: &Ctx,
+    d: &department::Model,
+) -> AppResult<(Option<String>, Option<String>)> {
+    ctx.require(Permission::ViewDepartments)?;
+    let db = app.db.read();
+    let name = |id: Option<i64>| async move {
+        Ok::<_, AppError>(match id {
+            Some(id) => app_user::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|u| u.display_name),
+            None => None,
+        })
+    };
+    Ok((name(d.head_user_id).await?, name(d.leader_user_id).await?))
 }
 
 /// A unit's fields once checked.
@@ -354,6 +459,8 @@ pub(crate) async fn insert(
         short_name: Set(short_name),
         sort_order: Set(input.sort_order.unwrap_or(100)),
         webhook_url: Set(webhook_url),
+        head_user_id: Set(input.head_user_id),
+        leader_user_id: Set(input.leader_user_id),
         active: Set(true),
         created_at: Set(t),
         updated_at: Set(t),
@@ -404,6 +511,8 @@ pub async fn update(
     am.name = Set(name);
     am.short_name = Set(short_name);
     am.webhook_url = Set(webhook_url);
+    am.head_user_id = Set(input.head_user_id);
+    am.leader_user_id = Set(input.leader_user_id);
     am.sort_order = Set(input.sort_order.unwrap_or(100));
     am.updated_at = Set(now());
     let updated = am.update(&tx).await?;

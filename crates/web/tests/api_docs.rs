@@ -144,6 +144,24 @@ const ROUTES: &[(&str, &str)] = &[
         "get",
         "/api/v1/tasks/{id}/reports/{report_id}/attachments/{attachment_id}",
     ),
+    ("get", "/api/v1/visits"),
+    ("post", "/api/v1/visits"),
+    ("get", "/api/v1/visits/{id}"),
+    ("get", "/api/v1/visits.xlsx"),
+    ("get", "/api/v1/visits/coverage"),
+    ("get", "/api/v1/visits/unvisited"),
+    ("get", "/api/v1/problems"),
+    ("post", "/api/v1/problems"),
+    ("get", "/api/v1/problems/{id}"),
+    ("post", "/api/v1/problems/{id}/actions"),
+    ("get", "/api/v1/problems/{id}/attachments/{file_id}"),
+    ("get", "/api/v1/problems.xlsx"),
+    ("get", "/api/v1/commitments"),
+    ("get", "/api/v1/commitments.xlsx"),
+    ("get", "/api/v1/service/stats"),
+    ("get", "/api/v1/service/stats.xlsx"),
+    ("get", "/api/v1/service/departments"),
+    ("post", "/api/v1/service/check"),
 ];
 
 #[tokio::test]
@@ -194,7 +212,8 @@ async fn the_document_is_public_json_listing_every_route() {
                 .replace("{enterprise_id}", "1")
                 .replace("{step_id}", "1")
                 .replace("{batch}", "1")
-                .replace("{attachment_id}", "1"),
+                .replace("{attachment_id}", "1")
+                .replace("{file_id}", "1"),
         );
         let req = match *method {
             "get" => c.get(&url),

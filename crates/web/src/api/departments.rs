@@ -73,6 +73,10 @@ pub struct DepartmentDto {
     pub active: bool,
     /// Outgoing webhook for the unit's supervision reminders.
     pub webhook_url: Option<String>,
+    /// 负责人: the user told when the unit's service cases run late.
+    pub head_user_id: Option<i64>,
+    /// 分管领导: the leader told when they run later still.
+    pub leader_user_id: Option<i64>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
@@ -89,6 +93,8 @@ impl From<department::Model> for DepartmentDto {
             sort_order: d.sort_order,
             active: d.active,
             webhook_url: d.webhook_url,
+            head_user_id: d.head_user_id,
+            leader_user_id: d.leader_user_id,
             created_at: d.created_at,
             updated_at: d.updated_at,
         }
@@ -126,6 +132,12 @@ pub struct DepartmentRequest {
     /// Outgoing webhook (`http://…` on the city network) to which the unit's supervision
     /// reminders are also POSTed as JSON; absent or empty for none.
     pub webhook_url: Option<String>,
+    /// 负责人: an active user of this unit (so none when creating it), told when a service
+    /// case the unit leads is overdue past the head threshold; absent for none.
+    pub head_user_id: Option<i64>,
+    /// 分管领导: an active user with the role leader, told when such a case is overdue past
+    /// the leader threshold; absent for none.
+    pub leader_user_id: Option<i64>,
 }
 
 impl From<DepartmentRequest> for DepartmentInput {
@@ -138,6 +150,8 @@ impl From<DepartmentRequest> for DepartmentInput {
             short_name: r.short_name,
             sort_order: r.sort_order,
             webhook_url: r.webhook_url,
+            head_user_id: r.head_user_id,
+            leader_user_id: r.leader_user_id,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod me;
 pub mod notifications;
 pub mod openapi;
 pub mod registry;
+pub mod service;
 pub mod supervision;
 pub mod supervision_import;
 pub mod tokens;
@@ -44,6 +45,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .merge(evaluation::routes())
         .merge(supervision::routes())
         .merge(supervision_import::routes(max_upload))
+        .merge(service::routes())
         .merge(openapi::routes())
 }
 

@@ -165,6 +165,7 @@ fn status_description(status: &str) -> &'static str {
         (name = "imports", description = "Spreadsheet imports: validate (preview, nothing written), then commit or discard."),
         (name = "exports", description = "The registry as xlsx workbooks, within the caller's data scope."),
         (name = "supervision", description = "督查督办: plans, their tasks and boards, progress reports, colours by rule, supervision notices (督办单) and requests."),
+        (name = "service", description = "三服务: visits to firms and their coverage, the firms' problems and every step of their handling with its working-day clocks, the 落实清单, the statistics per unit and the daily check."),
         (name = "meta", description = "This document."),
     )
 )]
@@ -178,6 +179,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
         for part in crate::api::evaluation::docs()
             .into_iter()
             .chain(crate::api::supervision::docs())
+            .chain(crate::api::service::docs())
         {
             doc.merge(part);
         }

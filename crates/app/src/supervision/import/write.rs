@@ -159,6 +159,7 @@ async fn create_units(
                 short_name: None,
                 sort_order: None,
                 webhook_url: None,
+                ..Default::default()
             },
         )
         .await?;

@@ -33,6 +33,9 @@ struct DetailPage {
     can_view_users: bool,
     history: Vec<HistoryRow>,
     error: Option<String>,
+    /// 负责人 and 分管领导 by name.
+    head_name: Option<String>,
+    leader_name: Option<String>,
 }
 
 async fn detail_page(
@@ -75,8 +78,12 @@ async fn detail_page(
         flash,
     )
     .await;
+    let (head_name, leader_name) =
+        wujin_app::departments::escalation_names(&state.app, &user.ctx, &d).await?;
     let a = user.actor();
     Ok(DetailPage {
+        head_name,
+        leader_name,
         page,
         parent_name,
         user_count,

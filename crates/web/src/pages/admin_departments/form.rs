@@ -31,6 +31,8 @@ pub(super) struct UnitForm {
     short_name: String,
     webhook_url: String,
     sort_order: String,
+    head_user_id: String,
+    leader_user_id: String,
 }
 
 impl UnitForm {
@@ -43,6 +45,8 @@ impl UnitForm {
             short_name: d.short_name.clone().unwrap_or_default(),
             webhook_url: d.webhook_url.clone().unwrap_or_default(),
             sort_order: d.sort_order.to_string(),
+            head_user_id: d.head_user_id.map(|u| u.to_string()).unwrap_or_default(),
+            leader_user_id: d.leader_user_id.map(|u| u.to_string()).unwrap_or_default(),
         }
     }
 
@@ -74,6 +78,26 @@ impl UnitForm {
                 }
             },
         };
+        let mut user = |field: &str, key: &str, v: &str| match v.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errors.push(FieldError::with_detail(field, key, s));
+                    None
+                }
+            },
+        };
+        let head_user_id = user(
+            "head_user_id",
+            "error.department_escalation.head_invalid",
+            &self.head_user_id,
+        );
+        let leader_user_id = user(
+            "leader_user_id",
+            "error.department_escalation.leader_invalid",
+            &self.leader_user_id,
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -85,6 +109,8 @@ impl UnitForm {
             short_name: Some(self.short_name.clone()),
             sort_order,
             webhook_url: Some(self.webhook_url.clone()),
+            head_user_id,
+            leader_user_id,
         })
     }
 }
@@ -98,6 +124,10 @@ struct FormPage {
     form: UnitForm,
     parents: Vec<Opt>,
     kinds: Vec<Opt>,
+    /// 负责人: the unit's active users.
+    heads: Vec<Opt>,
+    /// 分管领导: the active leaders.
+    leaders: Vec<Opt>,
     errors: FormErrors,
 }
 
@@ -132,6 +162,14 @@ async fn form_page(
             }),
     );
     let kinds = kind_options(lang, form.kind.trim(), Some("—".to_string()));
+    let (heads, leaders) = wujin_app::departments::escalation_choices(
+        &state.app,
+        &user.ctx,
+        editing.as_ref().map(|d| d.id),
+    )
+    .await?;
+    let heads = person_options(lang, heads, &form.head_user_id);
+    let leaders = person_options(lang, leaders, &form.leader_user_id);
     let (title, action) = match &editing {
         Some(d) => (
             "departments_page.edit_title",
@@ -153,8 +191,26 @@ async fn form_page(
         form,
         parents,
         kinds,
+        heads,
+        leaders,
         errors,
     })
+}
+
+/// A dropdown of people: "none" first, then each by name.
+fn person_options(lang: crate::i18n::Lang, people: Vec<(i64, String)>, selected: &str) -> Vec<Opt> {
+    let selected = selected.trim();
+    let mut out = vec![Opt {
+        value: String::new(),
+        label: tr(lang, "department_escalation.none"),
+        selected: selected.is_empty(),
+    }];
+    out.extend(people.into_iter().map(|(id, name)| Opt {
+        selected: selected == id.to_string(),
+        value: id.to_string(),
+        label: name,
+    }));
+    out
 }
 
 fn invalid(page: impl Template) -> Result<Response, PageError> {
