@@ -210,3 +210,78 @@ async fn a_new_holiday_table_moves_the_deadlines_of_existing_cases() {
     .unwrap();
     assert_eq!(close_due().await, (Some(d("2027-01-20")), false));
 }
+
+#[tokio::test]
+async fn escalation_without_an_active_leader_reaches_the_service_office() {
+    use wujin_storage::entity::{app_user, department, notification};
+    use wujin_storage::sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let t = TestDb::new().await;
+    let app = App::new(t.db.clone(), AppConfig::default());
+    wujin_app::demo::fill(&app).await.unwrap();
+    let office = ctx_of(&app, "dept").await;
+    let firm = ctx_of(&app, "firm").await;
+    let power = ctx_of(&app, "gd_yu").await;
+    let leader = ctx_of(&app, "leader").await;
+    let own = firm.actor.enterprise_id.unwrap();
+    // 供电公司 names 王市长 as its leader in charge, whose account is then disabled.
+    let gdgs = unit_id(&app, "gdgs").await;
+    let mut u = department::Entity::find_by_id(gdgs)
+        .one(app.db.read())
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    u.leader_user_id = Set(leader.actor.id);
+    u.update(app.db.write()).await.unwrap();
+    let mut l = app_user::Entity::find_by_id(leader.actor.id.unwrap())
+        .one(app.db.read())
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    l.active = Set(false);
+    l.update(app.db.write()).await.unwrap();
+    let id = problems::create(
+        &app,
+        &office,
+        &input("hotline", own),
+        vec![],
+        d("2026-03-02"),
+    )
+    .await
+    .unwrap();
+    let mut assign = CaseStep::new(CaseAction::Assign, "");
+    assign.lead_department_id = Some(gdgs);
+    problems::act(&app, &office, id, &assign, vec![], d("2026-03-02"))
+        .await
+        .unwrap();
+    let s = wujin_app::service::reminders::run(&app, d("2026-03-20"), "t")
+        .await
+        .unwrap();
+    assert_eq!(s.cases.get("escalated_leader"), Some(&1), "{s:?}");
+    let count = |user: i64, kind: &'static str| {
+        let app = &app;
+        async move {
+            notification::Entity::find()
+                .filter(notification::Column::UserId.eq(user))
+                .filter(notification::Column::Kind.eq(kind))
+                .count(app.db.read())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count(leader.actor.id.unwrap(), "service_escalated_leader").await,
+        0
+    );
+    assert_eq!(
+        count(office.actor.id.unwrap(), "service_escalated_leader").await,
+        1
+    );
+    // No head named: the unit's staff hear of it.
+    assert_eq!(
+        count(power.actor.id.unwrap(), "service_escalated_head").await,
+        1
+    );
+    assert_eq!(count(power.actor.id.unwrap(), "service_urged").await, 1);
+}

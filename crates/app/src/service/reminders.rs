@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 use wujin_domain::service::case::CaseState;
 use wujin_domain::service::sla::{DueStatus, due_status};
-use wujin_storage::entity::{department, problem, problem_event};
+use wujin_storage::entity::{app_user, department, problem, problem_event};
 
 use super::problems::{dispatchers, office_unit, staff_of};
 use crate::audit::{self, Change};
@@ -91,20 +91,25 @@ pub async fn run(app: &App, today: NaiveDate, instance: &str) -> AppResult<Servi
                 Some(u) => department::Entity::find_by_id(u).one(&tx).await?,
                 None => None,
             };
+            // The head and the leader in charge are told only while their accounts are active;
+            // without one, the unit's staff (head) or the service office (leader) hear of it.
+            let unit_ids: Vec<i64> = unit.into_iter().collect();
+            let office_ids: Vec<i64> = office.into_iter().collect();
             let users: Vec<i64> = match *step {
                 "due_soon" | "urged" if assign => dispatchers(app, &tx, &p).await?,
-                "due_soon" | "urged" => {
-                    staff_of(&tx, &unit.into_iter().collect::<Vec<_>>()).await?
+                "due_soon" | "urged" => staff_of(&tx, &unit_ids).await?,
+                "escalated_head" => {
+                    match active_user(&tx, unit_row.as_ref().and_then(|d| d.head_user_id)).await? {
+                        Some(h) => vec![h],
+                        None => staff_of(&tx, &unit_ids).await?,
+                    }
                 }
-                "escalated_head" => match unit_row.as_ref().and_then(|d| d.head_user_id) {
-                    Some(h) => vec![h],
-                    None => staff_of(&tx, &unit.into_iter().collect::<Vec<_>>()).await?,
+                _ => match active_user(&tx, unit_row.as_ref().and_then(|d| d.leader_user_id))
+                    .await?
+                {
+                    Some(l) => vec![l],
+                    None => staff_of(&tx, &office_ids).await?,
                 },
-                _ => unit_row
-                    .as_ref()
-                    .and_then(|d| d.leader_user_id)
-                    .into_iter()
-                    .collect(),
             };
             let link = format!("/service/problems/{}", p.id);
             for u in &users {
@@ -156,4 +161,17 @@ pub async fn run(app: &App, today: NaiveDate, instance: &str) -> AppResult<Servi
         }
     }
     Ok(summary)
+}
+
+/// `id` if it names an active account.
+async fn active_user(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Option<i64>,
+) -> AppResult<Option<i64>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(app_user::Entity::find_by_id(id)
+        .filter(app_user::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .map(|u| u.id))
 }
