@@ -19,6 +19,7 @@ use wujin_domain::service::problem::{Complexity, ProblemCategory, Satisfaction};
 use wujin_domain::service::sla::{self, AssignmentEnd, ClockEvent, SlaRules};
 use wujin_storage::entity::{
     app_user, department, enterprise, problem, problem_assignment, problem_co_department,
+    problem_reach,
 };
 use wujin_storage::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use wujin_storage::{Db, dialect};
@@ -73,6 +74,7 @@ async fn prepare(dir: &Path) {
     let mut problems = Vec::new();
     let mut assignments = Vec::new();
     let mut co = Vec::new();
+    let mut reach = Vec::new();
     let mut written = 0usize;
     for i in 0..CASES {
         let h = |salt: u64| mix(i as u64, salt);
@@ -182,6 +184,26 @@ async fn prepare(dir: &Path) {
             state,
             "assigned" | "handling" | "waiting_firm" | "closed" | "rated"
         );
+        let mut units = vec![town];
+        if !c.assignments.is_empty() {
+            units.push(lead);
+        }
+        units.extend(co_unit);
+        units.sort_unstable();
+        units.dedup();
+        for u in units {
+            reach.push(problem_reach::ActiveModel {
+                problem_id: Set(id),
+                unit_id: Set(u),
+                state: Set(state.into()),
+                due_key: Set(next
+                    .map(|d| d.due)
+                    .unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap())),
+                received_on: Set(received),
+                updated_at: Set(created),
+                category: Set(category.as_str().into()),
+            });
+        }
         problems.push(problem::ActiveModel {
             id: Set(id),
             enterprise_id: Set(firm),
@@ -239,6 +261,12 @@ async fn prepare(dir: &Path) {
                     .await
                     .expect("assignments");
             }
+            for chunk in reach.chunks(200) {
+                problem_reach::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&tx)
+                    .await
+                    .expect("reach");
+            }
             for chunk in co.chunks(200) {
                 problem_co_department::Entity::insert_many(chunk.to_vec())
                     .exec_without_returning(&tx)
@@ -250,6 +278,7 @@ async fn prepare(dir: &Path) {
             problems.clear();
             assignments.clear();
             co.clear();
+            reach.clear();
             if written.is_multiple_of(20_000) {
                 eprintln!("  {written} cases …");
             }

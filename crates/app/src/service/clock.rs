@@ -11,7 +11,9 @@ use wujin_domain::calendar::WorkingCalendar;
 use wujin_domain::service::case::CaseAction;
 use wujin_domain::service::problem::{Complexity, ProblemCategory};
 use wujin_domain::service::sla::{self, AssignmentEnd, CaseClock, ClockEvent, SlaRules};
-use wujin_storage::entity::{problem, problem_assignment, problem_event};
+use wujin_storage::entity::{
+    problem, problem_assignment, problem_co_department, problem_event, problem_reach,
+};
 
 use crate::App;
 use crate::error::{AppError, AppResult};
@@ -166,7 +168,53 @@ pub async fn rebuild(
     }));
     am.paused = Set(c.paused_since.is_some());
     am.provisional = Set(c.provisional);
-    am.update(db).await?;
+    let p = am.update(db).await?;
+    write_reach(db, &p, &departments).await
+}
+
+/// The last day there is, the deadline of a case without one (it sorts last).
+pub(crate) fn no_deadline() -> chrono::NaiveDate {
+    chrono::NaiveDate::MAX.min(chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default())
+}
+
+/// Rewrites which units reach `p`: every department it was assigned to, every co-department
+/// past or present, and the firm's town.
+async fn write_reach(
+    db: &impl ConnectionTrait,
+    p: &problem::Model,
+    assigned: &[i64],
+) -> AppResult<()> {
+    let mut units: Vec<i64> = assigned.to_vec();
+    units.extend(
+        problem_co_department::Entity::find()
+            .select_only()
+            .column(problem_co_department::Column::DepartmentId)
+            .filter(problem_co_department::Column::ProblemId.eq(p.id))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?,
+    );
+    units.extend(p.town_id);
+    units.sort_unstable();
+    units.dedup();
+    problem_reach::Entity::delete_many()
+        .filter(problem_reach::Column::ProblemId.eq(p.id))
+        .exec(db)
+        .await?;
+    if units.is_empty() {
+        return Ok(());
+    }
+    problem_reach::Entity::insert_many(units.into_iter().map(|u| problem_reach::ActiveModel {
+        problem_id: Set(p.id),
+        unit_id: Set(u),
+        state: Set(p.state.clone()),
+        due_key: Set(p.due_on.unwrap_or_else(no_deadline)),
+        received_on: Set(p.received_on),
+        updated_at: Set(p.updated_at),
+        category: Set(p.category.clone()),
+    }))
+    .exec_without_returning(db)
+    .await?;
     Ok(())
 }
 

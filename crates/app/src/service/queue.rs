@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use wujin_domain::service::case::CaseState;
-use wujin_storage::entity::problem;
+use wujin_storage::entity::{problem, problem_reach};
 
 use super::scope::ProblemScope;
 use super::view::{ProblemRow, rows};
@@ -57,19 +57,8 @@ impl ProblemFilter {
                     .add(contains_ci(problem::Column::Tags, q)),
             );
         }
-        match self.state.as_deref().filter(|s| !s.is_empty()) {
-            Some("open") => {
-                c = c.add(problem::Column::State.is_not_in(["closed", "rated"]));
-            }
-            Some("closed") => c = c.add(problem::Column::State.is_in(["closed", "rated"])),
-            Some("awaiting") => {
-                c = c.add(problem::Column::State.is_in(["received", "returned", "reopened"]))
-            }
-            Some(s) => {
-                let s = CaseState::parse(s).map(|s| s.as_str()).unwrap_or("-");
-                c = c.add(problem::Column::State.eq(s));
-            }
-            None => {}
+        if let Some(states) = states(self.state.as_deref()) {
+            c = c.add(problem::Column::State.is_in(states));
         }
         for (col, v) in [
             (problem::Column::Category, &self.category),
@@ -104,6 +93,117 @@ impl ProblemFilter {
         }
         c
     }
+}
+
+/// The states a state filter stands for (`open`, `closed`, `awaiting` or one state); `None`
+/// for no filter. An unknown state matches nothing.
+fn states(s: Option<&str>) -> Option<Vec<&'static str>> {
+    Some(match s.filter(|s| !s.is_empty())? {
+        "open" => CaseState::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect(),
+        "closed" => vec!["closed", "rated"],
+        "awaiting" => vec!["received", "returned", "reopened"],
+        s => vec![CaseState::parse(s).map(|s| s.as_str()).unwrap_or("-")],
+    })
+}
+
+impl ProblemFilter {
+    /// Whether only the columns a unit's reach rows carry are filtered on (and the sort is one
+    /// they carry), so a unit's queue can be read from them alone.
+    fn reach_only(&self) -> bool {
+        self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+            && [&self.source, &self.level, &self.urgency]
+                .iter()
+                .all(|v| v.as_deref().is_none_or(str::is_empty))
+            && self.department_id.is_none()
+            && self.town_id.is_none()
+            && self.enterprise_id.is_none()
+            && !self.commitments
+            && self.sort.as_deref() != Some("measure_due")
+    }
+
+    fn reach_condition(&self, units: &[i64], today: NaiveDate) -> Condition {
+        let mut c = Condition::all().add(problem_reach::Column::UnitId.is_in(units.to_vec()));
+        if let Some(states) = states(self.state.as_deref()) {
+            c = c.add(problem_reach::Column::State.is_in(states));
+        }
+        if let Some(v) = self.category.as_deref().filter(|v| !v.is_empty()) {
+            c = c.add(problem_reach::Column::Category.eq(v));
+        }
+        if self.overdue {
+            c = c.add(problem_reach::Column::DueKey.lt(today));
+        }
+        if let Some(f) = self.from {
+            c = c.add(problem_reach::Column::ReceivedOn.gte(f));
+        }
+        if let Some(t) = self.to {
+            c = c.add(problem_reach::Column::ReceivedOn.lte(t));
+        }
+        c
+    }
+}
+
+/// A page of a single unit's queue read from its reach rows: the matching count and the
+/// problems of the page in order. `None` when the filter or the scope needs the full query.
+async fn reach_page(
+    app: &App,
+    ctx: &Ctx,
+    f: &ProblemFilter,
+    page: PageRequest,
+    today: NaiveDate,
+) -> AppResult<Option<(u64, Vec<problem::Model>)>> {
+    let scope = ProblemScope::of(app, ctx).await?;
+    let units = match &scope {
+        ProblemScope::Departments(u) | ProblemScope::Towns(u) if u.len() == 1 => u.clone(),
+        _ => return Ok(None),
+    };
+    if !f.reach_only() {
+        return Ok(None);
+    }
+    let db = app.db.read();
+    let cond = f.reach_condition(&units, today);
+    let total = problem_reach::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
+    let q = problem_reach::Entity::find()
+        .select_only()
+        .column(problem_reach::Column::ProblemId)
+        .filter(cond);
+    let q = match f.sort.as_deref() {
+        Some("received") => q
+            .order_by_asc(problem_reach::Column::ReceivedOn)
+            .order_by_asc(problem_reach::Column::ProblemId),
+        Some("-received") => q
+            .order_by_desc(problem_reach::Column::ReceivedOn)
+            .order_by_desc(problem_reach::Column::ProblemId),
+        Some("updated") => q
+            .order_by_desc(problem_reach::Column::UpdatedAt)
+            .order_by_desc(problem_reach::Column::ProblemId),
+        _ => q
+            .order_by_asc(problem_reach::Column::DueKey)
+            .order_by_desc(problem_reach::Column::ProblemId),
+    };
+    let ids: Vec<i64> = q
+        .offset(page.offset())
+        .limit(page.per_page)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut found: std::collections::HashMap<i64, problem::Model> = problem::Entity::find()
+        .filter(problem::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(Some((
+        total,
+        ids.iter().filter_map(|id| found.remove(id)).collect(),
+    )))
 }
 
 /// The query of the problems the caller reaches under `f`, unsorted.
@@ -151,13 +251,19 @@ pub async fn list(
     today: NaiveDate,
 ) -> AppResult<Page<ProblemRow>> {
     let db = app.db.read();
-    let q = select(app, ctx, f, today).await?;
-    let total = q.clone().count(db).await?;
-    let items = sorted(q, f.sort.as_deref())
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
-        .await?;
+    let (total, items) = match reach_page(app, ctx, f, page, today).await? {
+        Some(x) => x,
+        None => {
+            let q = select(app, ctx, f, today).await?;
+            let total = q.clone().count(db).await?;
+            let items = sorted(q, f.sort.as_deref())
+                .offset(page.offset())
+                .limit(page.per_page)
+                .all(db)
+                .await?;
+            (total, items)
+        }
+    };
     Ok(Page {
         items: rows(db, items, today).await?,
         total,
@@ -186,6 +292,22 @@ pub async fn counts_by_state(
     ctx: &Ctx,
     today: NaiveDate,
 ) -> AppResult<Vec<(String, i64)>> {
+    if let ProblemScope::Departments(units) | ProblemScope::Towns(units) =
+        ProblemScope::of(app, ctx).await?
+    {
+        // Each problem has one reach row per unit; one unit counts each problem once.
+        if units.len() == 1 {
+            return Ok(problem_reach::Entity::find()
+                .select_only()
+                .column(problem_reach::Column::State)
+                .column_as(problem_reach::Column::ProblemId.count(), "n")
+                .filter(problem_reach::Column::UnitId.is_in(units))
+                .group_by(problem_reach::Column::State)
+                .into_tuple()
+                .all(app.db.read())
+                .await?);
+        }
+    }
     let q = select(app, ctx, &ProblemFilter::default(), today).await?;
     let rows: Vec<(String, i64)> = q
         .select_only()

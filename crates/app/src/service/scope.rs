@@ -1,11 +1,11 @@
 //! Which problems a caller reaches, and in which capacities they act on one.
 
-use sea_orm::sea_query::{Query, UnionType};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use wujin_domain::access::{DataScope, Role};
 use wujin_domain::service::case::CaseActor;
 use wujin_domain::service::problem::CaseLevel;
-use wujin_storage::entity::{enterprise_cadre, problem, problem_assignment, problem_co_department};
+use wujin_storage::entity::{enterprise_cadre, problem, problem_reach};
 
 use super::is_office;
 use crate::App;
@@ -54,36 +54,22 @@ impl ProblemScope {
 
     /// The filter on `problem` rows.
     pub fn condition(&self) -> Condition {
-        // Every lead department has an assignment row, current or past; co-departments are
-        // listed apart. One IN over the union lets the database start from the unit's index.
-        let handled_by = |units: &Vec<i64>| {
-            Condition::any().add(
+        // A problem's reach rows list every unit that held it (lead or co-department, now or
+        // before) and the firm's town.
+        let reached_by = |units: &Vec<i64>| {
+            Condition::all().add(
                 problem::Column::Id.in_subquery(
                     Query::select()
-                        .column(problem_assignment::Column::ProblemId)
-                        .from(problem_assignment::Entity)
-                        .and_where(problem_assignment::Column::DepartmentId.is_in(units.clone()))
-                        .union(
-                            UnionType::Distinct,
-                            Query::select()
-                                .column(problem_co_department::Column::ProblemId)
-                                .from(problem_co_department::Entity)
-                                .and_where(
-                                    problem_co_department::Column::DepartmentId
-                                        .is_in(units.clone()),
-                                )
-                                .to_owned(),
-                        )
+                        .column(problem_reach::Column::ProblemId)
+                        .from(problem_reach::Entity)
+                        .and_where(problem_reach::Column::UnitId.is_in(units.clone()))
                         .to_owned(),
                 ),
             )
         };
         match self {
             ProblemScope::All => Condition::all(),
-            ProblemScope::Departments(units) => handled_by(units),
-            ProblemScope::Towns(units) => {
-                handled_by(units).add(problem::Column::TownId.is_in(units.clone()))
-            }
+            ProblemScope::Departments(units) | ProblemScope::Towns(units) => reached_by(units),
             ProblemScope::Cadre(user_id) => Condition::any()
                 .add(problem::Column::CreatedBy.eq(*user_id))
                 .add(

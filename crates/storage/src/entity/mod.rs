@@ -26,6 +26,7 @@ pub mod problem;
 pub mod problem_assignment;
 pub mod problem_co_department;
 pub mod problem_event;
+pub mod problem_reach;
 pub mod progress_report;
 pub mod service_visit;
 pub mod session;

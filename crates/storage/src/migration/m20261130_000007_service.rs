@@ -17,7 +17,8 @@ impl MigrationName for Migration {
     }
 }
 
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
+    "problem_reach",
     "problem_assignment",
     "problem_event",
     "problem_co_department",
@@ -272,6 +273,46 @@ impl MigrationTrait for Migration {
             &["problem_id", "seq"],
         ))
         .await?;
+        // Which units reach which problem (lead and co-departments past and present, the
+        // firm's town), with the columns their queues filter and sort on: a unit's queue is
+        // read from here without touching the other units' cases.
+        m.create_table(
+            Table::create()
+                .table("problem_reach")
+                .col(big_integer("problem_id"))
+                .col(big_integer("unit_id"))
+                .col(string("state"))
+                // The current deadline, 9999-12-31 when there is none (sorts last).
+                .col(date("due_key"))
+                .col(date("received_on"))
+                .col(ts("updated_at"))
+                .col(string("category"))
+                .primary_key(Index::create().col("problem_id").col("unit_id"))
+                .foreign_key(&mut fk(
+                    "fk_problem_reach_problem",
+                    ("problem_reach", "problem_id"),
+                    "problem",
+                ))
+                .take(),
+        )
+        .await?;
+        for (name, cols) in [
+            (
+                "ix_reach_unit_due",
+                &["unit_id", "due_key", "problem_id"][..],
+            ),
+            (
+                "ix_reach_unit_received",
+                &["unit_id", "received_on", "problem_id"][..],
+            ),
+            (
+                "ix_reach_unit_updated",
+                &["unit_id", "updated_at", "problem_id"][..],
+            ),
+            ("ix_reach_unit_state", &["unit_id", "state", "due_key"][..]),
+        ] {
+            m.create_index(index(name, "problem_reach", cols)).await?;
+        }
         m.alter_table(
             Table::alter()
                 .table("department")
