@@ -168,10 +168,13 @@ pub async fn stats(
     }
     let (from, to) = f.period(today);
     let db = app.db.read();
-    let departments = sums(app, f, "department_id", today).await?;
-    let towns = sums(app, f, "town_id", today).await?;
-    let categories = sums(app, f, "category", today).await?;
-    let days = sums(app, f, "assigned_on", today).await?;
+    // Four scans of the period's hand-overs, run side by side on the read pool.
+    let (departments, towns, categories, days) = tokio::try_join!(
+        sums(app, f, "department_id", today),
+        sums(app, f, "town_id", today),
+        sums(app, f, "category", today),
+        sums(app, f, "assigned_on", today),
+    )?;
     let ids = |v: &[Sums]| -> Vec<i64> {
         v.iter()
             .filter_map(|s| s.key.as_deref()?.parse().ok())
