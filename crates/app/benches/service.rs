@@ -16,7 +16,7 @@ use wujin_app::service::stats::{self, StatsFilter};
 use wujin_app::{App, AppConfig, Ctx, PageRequest};
 use wujin_domain::calendar::WorkingCalendar;
 use wujin_domain::service::problem::{Complexity, ProblemCategory, Satisfaction};
-use wujin_domain::service::sla::{self, AssignmentEnd, ClockEvent, SlaRules};
+use wujin_domain::service::sla::{self, ClockEvent, SlaRules};
 use wujin_storage::entity::{
     app_user, department, enterprise, problem, problem_assignment, problem_co_department,
     problem_reach,
@@ -151,34 +151,14 @@ async fn prepare(dir: &Path) {
             });
         }
         for (k, a) in c.assignments.iter().enumerate() {
-            assignments.push(problem_assignment::ActiveModel {
-                problem_id: Set(id),
-                seq: Set(k as i32 + 1),
-                round: Set(a.round as i32),
-                department_id: Set(lead),
-                town_id: Set(Some(town)),
-                category: Set(category.as_str().into()),
-                waiting_since: Set(a.waiting_since),
-                assign_due: Set(a.assign_due),
-                assigned_on: Set(a.assigned_on),
-                reply_due: Set(a.reply_due),
-                replied_on: Set(a.replied_on),
-                close_due: Set(a.close_due),
-                ended_on: Set(a.ended_on),
-                end_kind: Set(a.end.map(|e| match e {
-                    AssignmentEnd::Closed => "closed".to_string(),
-                    AssignmentEnd::Returned => "returned".to_string(),
-                    AssignmentEnd::Reassigned => "reassigned".to_string(),
-                })),
-                paused_wd: Set(a.paused_wd as i32),
-                worked_wd: Set(a.worked_wd.map(|w| w as i32)),
-                assigned_on_time: Set(a.assigned_on_time()),
-                replied_on_time: Set(a.replied_on_time()),
-                closed_on_time: Set(a.closed_on_time()),
-                satisfaction: Set(a.satisfaction.map(|s| s.as_str().to_string())),
-                reopened: Set(a.reopened),
-                ..Default::default()
-            });
+            assignments.push(wujin_app::service::clock::assignment_row(
+                id,
+                k as i32 + 1,
+                lead,
+                Some(town),
+                category.as_str(),
+                a,
+            ));
         }
         let in_department = matches!(
             state,

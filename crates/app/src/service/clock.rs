@@ -10,7 +10,9 @@ use serde_json::Value;
 use wujin_domain::calendar::WorkingCalendar;
 use wujin_domain::service::case::CaseAction;
 use wujin_domain::service::problem::{Complexity, ProblemCategory};
-use wujin_domain::service::sla::{self, AssignmentEnd, CaseClock, ClockEvent, SlaRules};
+use wujin_domain::service::sla::{
+    self, AssignmentClock, AssignmentEnd, CaseClock, ClockEvent, SlaRules,
+};
 use wujin_storage::entity::{
     problem, problem_assignment, problem_co_department, problem_event, problem_reach,
 };
@@ -100,6 +102,41 @@ fn end_str(e: AssignmentEnd) -> &'static str {
     }
 }
 
+/// The stored row of one hand-over (`seq` from 1) with its clocks.
+pub fn assignment_row(
+    problem_id: i64,
+    seq: i32,
+    department_id: i64,
+    town_id: Option<i64>,
+    category: &str,
+    a: &AssignmentClock,
+) -> problem_assignment::ActiveModel {
+    problem_assignment::ActiveModel {
+        problem_id: Set(problem_id),
+        seq: Set(seq),
+        round: Set(a.round as i32),
+        department_id: Set(department_id),
+        town_id: Set(town_id),
+        category: Set(category.to_string()),
+        waiting_since: Set(a.waiting_since),
+        assign_due: Set(a.assign_due),
+        assigned_on: Set(a.assigned_on),
+        reply_due: Set(a.reply_due),
+        replied_on: Set(a.replied_on),
+        close_due: Set(a.close_due),
+        ended_on: Set(a.ended_on),
+        end_kind: Set(a.end.map(|e| end_str(e).to_string())),
+        paused_wd: Set(a.paused_wd as i32),
+        worked_wd: Set(a.worked_wd.map(|w| w as i32)),
+        assigned_on_time: Set(a.assigned_on_time()),
+        replied_on_time: Set(a.replied_on_time()),
+        closed_on_time: Set(a.closed_on_time()),
+        satisfaction: Set(a.satisfaction.map(|s| s.as_str().to_string())),
+        reopened: Set(a.reopened),
+        ..Default::default()
+    }
+}
+
 /// Rebuilds the derived data of problem `id` inside `db` (the caller's transaction).
 pub async fn rebuild(
     db: &impl ConnectionTrait,
@@ -127,30 +164,7 @@ pub async fn rebuild(
         .iter()
         .zip(departments.iter())
         .enumerate()
-        .map(|(i, (a, dept))| problem_assignment::ActiveModel {
-            problem_id: Set(id),
-            seq: Set(i as i32 + 1),
-            round: Set(a.round as i32),
-            department_id: Set(*dept),
-            town_id: Set(p.town_id),
-            category: Set(p.category.clone()),
-            waiting_since: Set(a.waiting_since),
-            assign_due: Set(a.assign_due),
-            assigned_on: Set(a.assigned_on),
-            reply_due: Set(a.reply_due),
-            replied_on: Set(a.replied_on),
-            close_due: Set(a.close_due),
-            ended_on: Set(a.ended_on),
-            end_kind: Set(a.end.map(|e| end_str(e).to_string())),
-            paused_wd: Set(a.paused_wd as i32),
-            worked_wd: Set(a.worked_wd.map(|w| w as i32)),
-            assigned_on_time: Set(a.assigned_on_time()),
-            replied_on_time: Set(a.replied_on_time()),
-            closed_on_time: Set(a.closed_on_time()),
-            satisfaction: Set(a.satisfaction.map(|s| s.as_str().to_string())),
-            reopened: Set(a.reopened),
-            ..Default::default()
-        })
+        .map(|(i, (a, dept))| assignment_row(id, i as i32 + 1, *dept, p.town_id, &p.category, a))
         .collect();
     if !rows.is_empty() {
         problem_assignment::Entity::insert_many(rows)
