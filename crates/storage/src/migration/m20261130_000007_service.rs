@@ -255,18 +255,31 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            "ix_assignment_department",
-            "problem_assignment",
-            &["department_id", "assigned_on"],
-        ))
-        .await?;
-        m.create_index(index(
-            "ix_assignment_town",
-            "problem_assignment",
-            &["town_id", "assigned_on"],
-        ))
-        .await?;
+        // The statistics sum a period's hand-overs per unit, town, category and day: each
+        // grouping reads one covering index, the period a range within each key.
+        const SUMMED: [&str; 9] = [
+            "category",
+            "assigned_on_time",
+            "replied_on",
+            "replied_on_time",
+            "end_kind",
+            "closed_on_time",
+            "reopened",
+            "satisfaction",
+            "worked_wd",
+        ];
+        for (name, key) in [
+            ("ix_assignment_department", Some("department_id")),
+            ("ix_assignment_town", Some("town_id")),
+            ("ix_assignment_category", Some("category")),
+            ("ix_assignment_day", None),
+        ] {
+            let mut cols: Vec<&'static str> = key.into_iter().collect();
+            cols.push("assigned_on");
+            cols.extend(SUMMED.iter().filter(|c| Some(**c) != key));
+            m.create_index(index(name, "problem_assignment", &cols))
+                .await?;
+        }
         m.create_index(index(
             "ix_assignment_problem",
             "problem_assignment",
