@@ -84,9 +84,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 wujin_app::demo::DEMO_PASSWORD
             );
             for (user, name, role, _) in wujin_app::demo::DEMO_ACCOUNTS {
-                println!("    {user:<8} {role:<11} {name}");
+                let note = match *user {
+                    "dept" => " (经信局, 三服务 service office)",
+                    "cadre" => " (驻企干部 / visits 24 firms of 古山镇)",
+                    _ => "",
+                };
+                println!("    {user:<8} {role:<11} {name}{note}");
             }
             println!("    dcs_jin  department  金晓东 (督查室 / supervision office)");
+            println!("    zrzy_lou department  楼国庆 (自然资源和规划局 / handles land problems)");
             println!();
             serve(app, cfg.web.clone(), bind).await?;
             Ok(ExitCode::SUCCESS)
