@@ -150,13 +150,12 @@ impl ProblemFilter {
 /// problems of the page in order. `None` when the filter or the scope needs the full query.
 async fn reach_page(
     app: &App,
-    ctx: &Ctx,
+    scope: &ProblemScope,
     f: &ProblemFilter,
     page: PageRequest,
     today: NaiveDate,
 ) -> AppResult<Option<(u64, Vec<problem::Model>)>> {
-    let scope = ProblemScope::of(app, ctx).await?;
-    let units = match &scope {
+    let units = match scope {
         ProblemScope::Departments(u) | ProblemScope::Towns(u) if u.len() == 1 => u.clone(),
         _ => return Ok(None),
     };
@@ -211,17 +210,15 @@ async fn in_order(
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
-/// The query of the problems the caller reaches under `f`, unsorted.
-pub(crate) async fn select(
-    app: &App,
-    ctx: &Ctx,
+/// The query of the problems `scope` reaches under `f`, unsorted.
+fn select(
+    scope: &ProblemScope,
     f: &ProblemFilter,
     today: NaiveDate,
-) -> AppResult<sea_orm::Select<problem::Entity>> {
-    let scope = ProblemScope::of(app, ctx).await?;
-    Ok(problem::Entity::find()
+) -> sea_orm::Select<problem::Entity> {
+    problem::Entity::find()
         .filter(scope.condition())
-        .filter(f.condition(today)))
+        .filter(f.condition(today))
 }
 
 fn sorted(
@@ -256,11 +253,11 @@ pub async fn list(
     today: NaiveDate,
 ) -> AppResult<Page<ProblemRow>> {
     let db = app.db.read();
-    let (total, items) = match reach_page(app, ctx, f, page, today).await? {
+    let scope = ProblemScope::of(app, ctx).await?;
+    let (total, items) = match reach_page(app, &scope, f, page, today).await? {
         Some(x) => x,
         None => {
-            let scope = ProblemScope::of(app, ctx).await?;
-            let q = select(app, ctx, f, today).await?;
+            let q = select(&scope, f, today);
             if scope.units().is_empty() {
                 let total = q.clone().count(db).await?;
                 let items = sorted(q, f.sort.as_deref())
@@ -301,7 +298,7 @@ pub async fn all(
     max: u64,
 ) -> AppResult<Vec<ProblemRow>> {
     let db = app.db.read();
-    let q = select(app, ctx, f, today).await?;
+    let q = select(&ProblemScope::of(app, ctx).await?, f, today);
     let items = sorted(q, f.sort.as_deref()).limit(max).all(db).await?;
     rows(db, items, today).await
 }
@@ -312,23 +309,22 @@ pub async fn counts_by_state(
     ctx: &Ctx,
     today: NaiveDate,
 ) -> AppResult<Vec<(String, i64)>> {
-    if let ProblemScope::Departments(units) | ProblemScope::Towns(units) =
-        ProblemScope::of(app, ctx).await?
-    {
+    let scope = ProblemScope::of(app, ctx).await?;
+    if let ProblemScope::Departments(units) | ProblemScope::Towns(units) = &scope {
         // Each problem has one reach row per unit; one unit counts each problem once.
         if units.len() == 1 {
             return Ok(problem_reach::Entity::find()
                 .select_only()
                 .column(problem_reach::Column::State)
                 .column_as(problem_reach::Column::ProblemId.count(), "n")
-                .filter(problem_reach::Column::UnitId.is_in(units))
+                .filter(problem_reach::Column::UnitId.is_in(units.clone()))
                 .group_by(problem_reach::Column::State)
                 .into_tuple()
                 .all(app.db.read())
                 .await?);
         }
     }
-    let q = select(app, ctx, &ProblemFilter::default(), today).await?;
+    let q = select(&scope, &ProblemFilter::default(), today);
     let rows: Vec<(String, i64)> = q
         .select_only()
         .column(problem::Column::State)
