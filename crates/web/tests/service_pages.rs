@@ -131,6 +131,31 @@ async fn a_visit_its_two_problems_and_their_whole_history_over_http() {
             .unwrap(),
         audit_before
     );
+    // A problem for a firm nobody knows, without a title, is refused with both reasons.
+    let res = post_multipart(
+        &office,
+        t.url("/service/problems/new"),
+        &[
+            ("enterprise", "不存在的五金公司"),
+            ("source", "hotline"),
+            ("category", "land"),
+            ("title", ""),
+            ("description", "用地"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("找不到该企业"), "{body}");
+    assert!(body.contains("此项必填"), "{body}");
+    assert_eq!(
+        problem::Entity::find()
+            .count(t.app.db.read())
+            .await
+            .unwrap(),
+        2
+    );
     // A department cannot assign.
     assert_eq!(step(&power, &t, p1, &[("step", "assign")]).await.0, 404);
 

@@ -564,50 +564,16 @@ pub(super) async fn create(
         }
     };
     let get = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    // A firm always files for itself; an official names the firm, which the use-case then
+    // requires (an unknown name leaves it unset, and every field is checked at once).
     let enterprise_id = if user.actor().role == Role::Enterprise {
         None
     } else {
-        match wujin_app::service::problems::resolve_enterprise(
-            &state.app,
-            &user.ctx,
-            &get("enterprise"),
-        )
-        .await?
-        {
-            Some(e) => Some(e.id),
-            None => {
-                let key = if get("enterprise").is_empty() {
-                    "error.problem.required"
-                } else {
-                    "error.problem.enterprise"
-                };
-                let mut errors = vec![FieldError::new("enterprise", key)];
-                // Check the rest too, so every mistake shows at once.
-                if let Err(AppError::Validation(more)) = wujin_app::service::problems::create(
-                    &state.app,
-                    &user.ctx,
-                    &NewProblem {
-                        enterprise_id: Some(-1),
-                        source: get("source"),
-                        category: get("category"),
-                        title: get("title"),
-                        description: get("description"),
-                        urgency: get("urgency"),
-                        level: Some(get("level")).filter(|l| !l.is_empty()),
-                        ..Default::default()
-                    },
-                    Vec::new(),
-                    wujin_app::china_today(),
-                )
-                .await
-                {
-                    errors.extend(more.into_iter().filter(|e| e.field != "enterprise_id"));
-                }
-                let errors = FormErrors::from_fields(user.lang, &errors);
-                return Ok(unprocessable(form_page(&state, &user, f, errors).await?));
-            }
-        }
+        wujin_app::service::problems::resolve_enterprise(&state.app, &user.ctx, &get("enterprise"))
+            .await?
+            .map(|e| e.id)
     };
+    let unknown_firm = !get("enterprise").is_empty();
     let input = NewProblem {
         enterprise_id,
         source: get("source"),
@@ -634,15 +600,15 @@ pub(super) async fn create(
         Err(AppError::Validation(v)) => {
             let v: Vec<FieldError> = v
                 .into_iter()
-                .map(|e| {
-                    if e.field == "enterprise_id" {
-                        FieldError {
-                            field: "enterprise".into(),
-                            ..e
-                        }
-                    } else {
-                        e
+                .map(|e| match e.field.as_str() {
+                    "enterprise_id" if unknown_firm && e.key == "error.problem.required" => {
+                        FieldError::new("enterprise", "error.problem.enterprise")
                     }
+                    "enterprise_id" => FieldError {
+                        field: "enterprise".into(),
+                        ..e
+                    },
+                    _ => e,
                 })
                 .collect();
             let errors = FormErrors::from_fields(user.lang, &v);
